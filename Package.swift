@@ -1,0 +1,84 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "Remedy",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "remedy", targets: ["remedy"]),
+        .library(name: "RemedyCore", targets: ["RemedyCore"]),
+        .library(name: "RemedyGit", targets: ["RemedyGit"]),
+        .library(name: "RemedyPython", targets: ["RemedyPython"]),
+        .plugin(name: "RemedyCommandPlugin", targets: ["RemedyCommandPlugin"]),
+    ],
+    dependencies: [
+        // The command line (the contract's subcommands and flags).
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Playbooks and .remedy.yml, read as nodes so every error carries file:line:column.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // Child processes (the test reruns): clean signal mask, process groups.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibgit2",
+            path: "Sources/CLibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPCRE2",
+            path: "Sources/CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .target(
+            name: "RemedyCore",
+            dependencies: [
+                "CPCRE2",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .target(
+            name: "RemedyGit",
+            dependencies: ["CLibgit2", "RemedyCore"]
+        ),
+        .target(
+            name: "RemedyPython",
+            dependencies: ["RemedyCore"]
+        ),
+        .executableTarget(
+            name: "RemedyEmbedTool",
+            path: "Sources/RemedyEmbedTool"
+        ),
+        .plugin(
+            name: "RemedyEmbedPlugin",
+            capability: .buildTool(),
+            dependencies: ["RemedyEmbedTool"]
+        ),
+        .plugin(
+            name: "RemedyCommandPlugin",
+            capability: .command(
+                intent: .custom(verb: "remedy", description: "Run the remedy tool on this package's folder"),
+                permissions: [.writeToPackageDirectory(reason: "remedy fix writes branches and patches into the repository")]
+            ),
+            dependencies: ["remedy"]
+        ),
+        .executableTarget(
+            name: "remedy",
+            dependencies: [
+                "RemedyCore", "RemedyGit", "RemedyPython",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            plugins: ["RemedyEmbedPlugin"]
+        ),
+        .testTarget(name: "RemedyCoreTests", dependencies: ["RemedyCore"]),
+        .testTarget(name: "RemedyPythonTests", dependencies: ["RemedyPython", "RemedyCore"]),
+        .testTarget(name: "RemedyGitTests", dependencies: ["RemedyGit", "RemedyCore"]),
+        .testTarget(
+            name: "RemedyEndToEndTests",
+            dependencies: ["RemedyCore", "RemedyGit", "RemedyPython", "remedy"]
+        ),
+    ]
+)

@@ -1,0 +1,15 @@
+/// What a language pack knows about its test runner's reports: how a JUnit test case maps
+/// to a test id and file, how a failure's text reads, and how to read the runner's own
+/// terminal output. RemedyCore reads the XML; the dialect interprets it.
+public protocol ResultsDialect: Sendable {
+    /// The test id and file of a JUnit `<testcase>`.
+    func testIdentity(classname: String, name: String, file: String?) -> (id: String, file: String)
+    /// The failure a JUnit `<failure>` or `<error>` describes.
+    func failure(message: String?, type: String?, text: String, outcome: Outcome) -> Failure
+    /// The skip a JUnit `<skipped>` describes.
+    func skip(message: String?, type: String?, text: String) -> Failure
+    /// Whether `text` looks like this runner's terminal output.
+    func recognizesTerminalOutput(_ text: String) -> Bool
+    /// Reads this runner's terminal output.
+    func parseTerminalOutput(_ text: String, source: String) throws -> TestRun
+}

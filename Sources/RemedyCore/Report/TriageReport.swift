@@ -1,0 +1,251 @@
+import Foundation
+
+/// The triage report — the seed's analysis, computed: the suite table, the rates, the root
+/// causes ranked by impact with their exact messages and the files (with call counts) they
+/// reach, the skip reasons, and the rule that matches each cause. One model, rendered as
+/// terminal text, markdown or JSON (schema `remedy/triage/v1`).
+public struct TriageReport: Codable, Sendable {
+    public static let schema = "remedy/triage/v1"
+
+    /// One row of the suite table: a test file.
+    public struct Suite: Codable, Sendable {
+        public var file: String
+        public var total: Int, passed: Int, failed: Int, errors: Int, skipped: Int
+        public var status: String
+    }
+
+    /// Percentages of the run, as the seed gives them.
+    public struct Rates: Codable, Sendable {
+        /// Tests that ran, of all tests.
+        public var execution: Double
+        /// Tests skipped, of all tests.
+        public var skip: Double
+        /// Tests failed or errored, of the tests that ran.
+        public var failure: Double
+        /// Tests passed, of all tests.
+        public var pass: Double
+    }
+
+    /// One root cause.
+    public struct Cause: Codable, Sendable {
+        public var rank: Int
+        public var exceptionType: String
+        public var message: String
+        public var hint: String?
+        public var signature: Signature
+        public var tests: [String]
+        public var phases: [Phase]
+        public var files: [FileImpact]
+        public var callSites: Int
+        /// The rule that matches it, if any.
+        public var rule: String?
+    }
+
+    /// Skipped tests grouped by reason.
+    public struct Skip: Codable, Sendable {
+        public var reason: String
+        public var tests: Int
+        public var files: [String]
+    }
+
+    public var schema = TriageReport.schema
+    public var signatureVersion = SignatureMaker.version
+    public var sources: [String]
+    public var totals: Totals
+    public var rates: Rates
+    public var suites: [Suite]
+    public var causes: [Cause]
+    public var skips: [Skip]
+    public var warnings: [TestWarning]
+    public var diagnostics: [String]
+
+    public init(run: TestRun, clusters: [Cluster], findings: [Finding]) {
+        sources = run.sources
+        totals = run.totals
+        diagnostics = run.diagnostics
+        warnings = run.warnings
+        let t = totals
+        func percent(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 0 : (Double(part) * 1000 / Double(whole)).rounded() / 10 }
+        rates = Rates(execution: percent(t.executed, t.total), skip: percent(t.skipped + t.xfailed, t.total),
+                      failure: percent(t.failed + t.errors, t.executed), pass: percent(t.passed + t.xpassed, t.total))
+        var order: [String] = []
+        var byFile: [String: Totals] = [:]
+        for testCase in run.cases {
+            if byFile[testCase.file] == nil { order.append(testCase.file) }
+            byFile[testCase.file, default: Totals()].add(testCase.outcome)
+        }
+        suites = order.map { file in
+            let s = byFile[file]!
+            let skipped = s.skipped + s.xfailed
+            let status: String
+            if s.failed + s.errors > 0 { status = "failing" }
+            else if skipped == s.total { status = "all skipped" }
+            else if skipped > 0 { status = "passing, \(skipped) skipped" }
+            else { status = "passing" }
+            return Suite(file: file, total: s.total, passed: s.passed + s.xpassed, failed: s.failed, errors: s.errors, skipped: skipped, status: status)
+        }
+        let ruleBySignature = Dictionary(findings.map { ($0.cluster.signature.hash, $0.rule.id) }, uniquingKeysWith: { a, _ in a })
+        causes = clusters.filter { !$0.isSkip }.enumerated().map { index, c in
+            Cause(rank: index + 1, exceptionType: c.exceptionType, message: c.message, hint: c.hint, signature: c.signature, tests: c.tests,
+                  phases: c.phases, files: c.files, callSites: c.callSites, rule: ruleBySignature[c.signature.hash])
+        }
+        let fileOf = Dictionary(run.cases.map { ($0.id, $0.file) }, uniquingKeysWith: { a, _ in a })
+        skips = clusters.filter(\.isSkip).map { c in
+            var files: [String] = []
+            for test in c.tests { if let f = fileOf[test], !files.contains(f) { files.append(f) } }
+            return Skip(reason: c.message, tests: c.tests.count, files: files)
+        }
+    }
+}
+
+/// Output formats every reporting command accepts.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case text, markdown, json
+}
+
+/// Terminal styling: ANSI colour only on a terminal and when NO_COLOR is unset.
+public struct Style: Sendable {
+    public var color: Bool
+
+    public init(color: Bool) { self.color = color }
+
+    /// Colour when standard output is a terminal and NO_COLOR is not set.
+    public static func forStandardOutput() -> Style {
+        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return Style(color: !noColor && isatty(STDOUT_FILENO) == 1)
+    }
+
+    public func bold(_ s: String) -> String { color ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+    public func red(_ s: String) -> String { color ? "\u{1B}[31m\(s)\u{1B}[0m" : s }
+    public func green(_ s: String) -> String { color ? "\u{1B}[32m\(s)\u{1B}[0m" : s }
+    public func yellow(_ s: String) -> String { color ? "\u{1B}[33m\(s)\u{1B}[0m" : s }
+    public func dim(_ s: String) -> String { color ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
+}
+
+/// Aligned plain-text tables.
+public enum TextTable {
+    public static func render(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = [], indent: String = "  ") -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            indent + cells.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
+                return rightAligned.contains(i) ? pad + cell : cell + pad
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+}
+
+public enum JSONOutput {
+    /// Pretty, key-sorted JSON: stable for diffs and machines.
+    public static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+extension TriageReport {
+    public func render(_ format: ReportFormat, style: Style = Style(color: false)) throws -> String {
+        switch format {
+        case .json: return try JSONOutput.encode(self)
+        case .markdown: return markdown()
+        case .text: return text(style)
+        }
+    }
+
+    private static func rate(_ value: Double) -> String { String(format: "%.1f%%", value) }
+
+    private func text(_ style: Style) -> String {
+        var out: [String] = []
+        let t = totals
+        out.append(style.bold("Test run") + ": \(t.total) tests from \(sources.joined(separator: ", "))")
+        out.append("")
+        out.append(style.bold("Suites"))
+        var rows = suites.map { s in [s.file, "\(s.total)", "\(s.passed)", "\(s.failed)", "\(s.errors)", "\(s.skipped)", s.status] }
+        rows.append(["TOTAL", "\(t.total)", "\(t.passed + t.xpassed)", "\(t.failed)", "\(t.errors)", "\(t.skipped + t.xfailed)", ""])
+        out.append(TextTable.render(["File", "Total", "Passed", "Failed", "Errors", "Skipped", "Status"], rows, rightAligned: [1, 2, 3, 4, 5]))
+        out.append("")
+        out.append("Rates: execution \(Self.rate(rates.execution)) (\(t.executed) of \(t.total) ran) · skip \(Self.rate(rates.skip)) · failure \(Self.rate(rates.failure)) of executed · pass \(Self.rate(rates.pass))")
+        out.append("")
+        out.append(style.bold("Root causes, by tests affected") + style.dim(" (signature v\(signatureVersion))"))
+        if causes.isEmpty { out.append("  none: no test failed") }
+        for cause in causes {
+            let calls = cause.callSites > 0 ? " · \(cause.callSites) call site\(cause.callSites == 1 ? "" : "s")" : ""
+            out.append("  \(cause.rank). " + style.red("\(cause.exceptionType): \(cause.message)"))
+            var facts = "     \(cause.tests.count) test\(cause.tests.count == 1 ? "" : "s")\(calls) · phase \(cause.phases.map(\.rawValue).joined(separator: ", ")) · signature \(cause.signature.hash8)"
+            if let hint = cause.hint { facts += " · hint: did you mean '\(hint)'" }
+            out.append(facts)
+            out.append("     rule: " + (cause.rule.map { style.green($0) } ?? style.yellow("none matches")))
+            for file in cause.files {
+                out.append("     \(file.path): \(file.tests) test\(file.tests == 1 ? "" : "s")\(file.callSites > 0 ? ", \(file.callSites) call site\(file.callSites == 1 ? "" : "s")" : "")")
+            }
+        }
+        if !skips.isEmpty {
+            out.append("")
+            out.append(style.bold("Skipped tests, by reason"))
+            for skip in skips {
+                out.append("  \(skip.tests) test\(skip.tests == 1 ? "" : "s"): \(skip.reason.isEmpty ? "(no reason given)" : skip.reason) — \(skip.files.joined(separator: ", "))")
+            }
+        }
+        if !warnings.isEmpty {
+            out.append("")
+            out.append(style.bold("Warnings"))
+            for w in warnings { out.append("  \(w.category): \(w.message)\(w.path.map { " (\($0)\(w.line.map { ":\($0)" } ?? ""))" } ?? "")") }
+        }
+        if !diagnostics.isEmpty {
+            out.append("")
+            out.append(style.bold("Notes on the logs"))
+            for d in diagnostics { out.append("  " + style.yellow(d)) }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private func markdown() -> String {
+        var out: [String] = []
+        let t = totals
+        out.append("## Test run: \(t.total) tests")
+        out.append("")
+        out.append("| Test suite | Total | Passed | Failed | Errors | Skipped | Status |")
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        for s in suites { out.append("| `\(s.file)` | \(s.total) | \(s.passed) | \(s.failed) | \(s.errors) | \(s.skipped) | \(s.status) |") }
+        out.append("| **TOTAL** | **\(t.total)** | **\(t.passed + t.xpassed)** | **\(t.failed)** | **\(t.errors)** | **\(t.skipped + t.xfailed)** | |")
+        out.append("")
+        out.append("- **Execution rate:** \(Self.rate(rates.execution)) (\(t.executed) of \(t.total) tests ran)")
+        out.append("- **Skip rate:** \(Self.rate(rates.skip))")
+        out.append("- **Failure rate:** \(Self.rate(rates.failure)) of executed tests")
+        out.append("- **Pass rate:** \(Self.rate(rates.pass))")
+        out.append("")
+        out.append("## Root causes, by tests affected")
+        if causes.isEmpty { out.append(""); out.append("No test failed.") }
+        for cause in causes {
+            out.append("")
+            out.append("### \(cause.rank). `\(cause.exceptionType)` — \(cause.tests.count) test\(cause.tests.count == 1 ? "" : "s")")
+            out.append("")
+            out.append("```")
+            out.append("\(cause.exceptionType): \(cause.message)\(cause.hint.map { ". Did you mean: '\($0)'?" } ?? "")")
+            out.append("```")
+            out.append("")
+            out.append("Signature `\(cause.signature.hash8)` (v\(cause.signature.version)) · rule: \(cause.rule.map { "`\($0)`" } ?? "none matches")")
+            out.append("")
+            out.append("**Files affected:**")
+            for f in cause.files {
+                out.append("- `\(f.path)` (\(f.tests) test\(f.tests == 1 ? "" : "s")\(f.callSites > 0 ? ", \(f.callSites) call\(f.callSites == 1 ? "" : "s")" : ""))")
+            }
+        }
+        if !skips.isEmpty {
+            out.append("")
+            out.append("## Skipped tests, by reason")
+            out.append("")
+            for s in skips { out.append("- **\(s.tests)** — \(s.reason.isEmpty ? "(no reason given)" : s.reason) (\(s.files.map { "`\($0)`" }.joined(separator: ", ")))") }
+        }
+        if !diagnostics.isEmpty {
+            out.append("")
+            out.append("## Notes on the logs")
+            out.append("")
+            for d in diagnostics { out.append("- \(d)") }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+}

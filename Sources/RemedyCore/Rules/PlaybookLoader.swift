@@ -1,0 +1,219 @@
+import Foundation
+import Yams
+
+/// Reads playbook rules (schema `remedy/v1`) from YAML as `Yams.Node`s, so that every
+/// error names the file, line and column and what was expected. Unknown keys are errors.
+public struct PlaybookLoader: Sendable {
+    public var actions: ActionRegistry
+
+    public init(actions: ActionRegistry) { self.actions = actions }
+
+    /// A playbook error: where, and what to do.
+    public static func error(_ file: String, _ node: Node?, _ message: String) -> RemedyError {
+        let mark = node?.mark.map { "\($0.line):\($0.column)" } ?? "1:1"
+        return .badInput("\(file):\(mark): \(message)")
+    }
+
+    /// Every `*.yml` rule under the folders (recursively), plus embedded ones given as
+    /// (path, text); ids must be unique.
+    public func load(folders: [String], embedded: [(path: String, text: String)] = []) throws -> [Rule] {
+        var rules: [Rule] = []
+        var seen: [String: String] = [:]
+        func add(_ rule: Rule) throws {
+            if let other = seen[rule.id] {
+                throw RemedyError.badInput("\(rule.file): duplicate rule id '\(rule.id)' (also in \(other)); rename one")
+            }
+            seen[rule.id] = rule.file
+            rules.append(rule)
+        }
+        for (path, text) in embedded.sorted(by: { $0.path < $1.path }) where PlaybookLoader.isRuleFile(path) {
+            try add(try load(text: text, file: path))
+        }
+        for folder in folders {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw RemedyError.badInput("\(folder): no such playbook folder")
+            }
+            for path in PlaybookLoader.ruleFiles(in: folder) {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw RemedyError.badInput("\(path): cannot be read")
+                }
+                try add(try load(text: String(decoding: data, as: UTF8.self), file: path))
+            }
+        }
+        return rules
+    }
+
+    /// A rule file is a `.yml`/`.yaml` file that is not inside a rule's example folder.
+    static func isRuleFile(_ path: String) -> Bool {
+        guard path.hasSuffix(".yml") || path.hasSuffix(".yaml") else { return false }
+        // Example folders are named by a rule id and hold before/, after/, log…
+        return !path.split(separator: "/").dropLast().contains { $0.contains(".") || $0 == "before" || $0 == "after" }
+    }
+
+    public static func ruleFiles(in folder: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var files: [String] = []
+        while let relative = walker.nextObject() as? String {
+            if isRuleFile(relative) { files.append((folder as NSString).appendingPathComponent(relative)) }
+        }
+        return files.sorted()
+    }
+
+    public func load(text: String, file: String) throws -> Rule {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw RemedyError.badInput("\(file):1:1: the playbook is empty (expected a mapping with schema, id, title, match, strategies)")
+            }
+            root = node
+        } catch let error as YamlError {
+            throw RemedyError.badInput("\(file): invalid YAML: \(PlaybookLoader.describe(error))")
+        }
+        guard let mapping = root.mapping else { throw Self.error(file, root, "expected a mapping at the top of the rule") }
+        let top = try Fields(mapping, file: file, allowed: ["schema", "id", "title", "description", "language", "priority", "match", "strategies", "metadata"])
+
+        let schema = try top.requiredString("schema")
+        guard schema.value == "remedy/v1" else { throw Self.error(file, schema.node, "unknown schema '\(schema.value)' (expected remedy/v1)") }
+        let id = try top.requiredString("id")
+        let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        guard id.value == stem else {
+            throw Self.error(file, id.node, "the id '\(id.value)' must equal the file's name '\(stem)' (rename the file or the id)")
+        }
+        let title = try top.requiredString("title").value
+        let language = try top.optionalString("language")?.value ?? String(id.value.prefix { $0 != "." })
+        let description = try top.optionalString("description")?.value
+        var priority = 0
+        if let p = try top.optionalString("priority") {
+            guard let value = Int(p.value) else { throw Self.error(file, p.node, "priority must be a whole number") }
+            priority = value
+        }
+
+        guard let matchNode = top.node("match") else { throw Self.error(file, root, "missing key 'match'") }
+        guard let matchMapping = matchNode.mapping else { throw Self.error(file, matchNode, "'match' must be a mapping") }
+        let matchFields = try Fields(matchMapping, file: file, allowed: ["exception", "message", "phase"])
+        let exceptions = try matchFields.stringList("exception")
+        var regex: PCRERegex? = nil
+        if let message = try matchFields.optionalString("message") {
+            do {
+                regex = try PCRERegex(message.value)
+            } catch let error as PCRERegex.RegexError {
+                throw Self.error(file, message.node, "the message regex does not compile: \(error.message) at offset \(error.offset ?? 0)")
+            }
+        }
+        var phases: [Phase] = []
+        for phase in try matchFields.stringListWithNodes("phase") {
+            guard let value = Phase(rawValue: phase.value) else {
+                throw Self.error(file, phase.node, "unknown phase '\(phase.value)' (expected one of \(Phase.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            phases.append(value)
+        }
+
+        let known = Set(["hint", "exception", "message"]).union(regex?.groupNames ?? [])
+        guard let strategiesNode = top.node("strategies") else { throw Self.error(file, root, "missing key 'strategies'") }
+        guard let list = strategiesNode.sequence, !list.isEmpty else {
+            throw Self.error(file, strategiesNode, "'strategies' must be a non-empty list")
+        }
+        var strategies: [Strategy] = []
+        for item in list {
+            guard let itemMapping = item.mapping else { throw Self.error(file, item, "a strategy must be a mapping with id and action") }
+            let fields = try Fields(itemMapping, file: file, allowed: ["id", "action", "with", "applicability"])
+            let strategyID = try fields.requiredString("id").value
+            let action = try fields.requiredString("action")
+            guard let builtIn = actions.action(action.value) else {
+                let names = actions.actions.keys.sorted().joined(separator: ", ")
+                throw Self.error(file, action.node, "unknown action '\(action.value)' (built-in actions: \(names))")
+            }
+            var parameters: [String: String] = [:]
+            if let with = fields.node("with") {
+                guard let withMapping = with.mapping else { throw Self.error(file, with, "'with' must be a mapping of parameters") }
+                for (key, value) in withMapping {
+                    guard let name = key.string else { throw Self.error(file, key, "parameter names must be strings") }
+                    guard builtIn.parameterNames.contains(name) else {
+                        throw Self.error(file, key, "action \(builtIn.id) takes no parameter '\(name)' (it takes \(builtIn.parameterNames.joined(separator: ", ")))")
+                    }
+                    guard let text = value.string else { throw Self.error(file, value, "parameter '\(name)' must be a string") }
+                    for reference in Template.names(in: text) where !known.contains(reference) {
+                        throw Self.error(file, value, "'${\(reference)}' names no capture of the message regex (known: \(known.sorted().joined(separator: ", ")))")
+                    }
+                    parameters[name] = text
+                }
+            }
+            var applicability: Applicability? = nil
+            if let a = try fields.optionalString("applicability") {
+                guard let value = Applicability(rawValue: a.value) else {
+                    throw Self.error(file, a.node, "unknown applicability '\(a.value)' (expected safe, unsafe or display-only)")
+                }
+                guard value <= builtIn.applicability else {
+                    throw Self.error(file, a.node, "applicability '\(value.rawValue)' is higher than the action's own '\(builtIn.applicability.rawValue)': a strategy may only lower it")
+                }
+                applicability = value
+            }
+            strategies.append(Strategy(id: strategyID, action: action.value, parameters: parameters, applicability: applicability))
+        }
+        return Rule(id: id.value, title: title, description: description, language: language,
+                    match: MatchSpec(exceptions: exceptions, message: regex, phases: phases),
+                    strategies: strategies, priority: priority, file: file)
+    }
+
+    static func describe(_ error: YamlError) -> String {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return "\(mark.line):\(mark.column): \(problem)"
+        case let .reader(problem, offset, _, _):
+            return "\(problem)\(offset.map { " at byte \($0)" } ?? "")"
+        default:
+            return "\(error)"
+        }
+    }
+
+    /// The keys of one mapping, checked against the allowed ones.
+    struct Fields {
+        let pairs: [String: (key: Node, value: Node)]
+        let file: String
+
+        init(_ mapping: Node.Mapping, file: String, allowed: Set<String>) throws {
+            var pairs: [String: (Node, Node)] = [:]
+            for (key, value) in mapping {
+                guard let name = key.string else { throw PlaybookLoader.error(file, key, "keys must be strings") }
+                guard allowed.contains(name) else {
+                    throw PlaybookLoader.error(file, key, "unknown key '\(name)' (expected one of \(allowed.sorted().joined(separator: ", ")))")
+                }
+                guard pairs[name] == nil else { throw PlaybookLoader.error(file, key, "duplicate key '\(name)'") }
+                pairs[name] = (key, value)
+            }
+            self.pairs = pairs
+            self.file = file
+        }
+
+        func node(_ key: String) -> Node? { pairs[key]?.value }
+
+        func optionalString(_ key: String) throws -> (value: String, node: Node)? {
+            guard let value = pairs[key]?.value else { return nil }
+            guard case .scalar = value, let text = value.string else {
+                throw PlaybookLoader.error(file, value, "'\(key)' must be a single value")
+            }
+            return (text, value)
+        }
+
+        func requiredString(_ key: String) throws -> (value: String, node: Node) {
+            guard let found = try optionalString(key) else {
+                throw PlaybookLoader.error(file, nil, "missing key '\(key)'")
+            }
+            guard !found.value.isEmpty else { throw PlaybookLoader.error(file, found.node, "'\(key)' must not be empty") }
+            return found
+        }
+
+        func stringListWithNodes(_ key: String) throws -> [(value: String, node: Node)] {
+            guard let value = pairs[key]?.value else { return [] }
+            if case .scalar = value, let text = value.string { return [(text, value)] }
+            guard let list = value.sequence else { throw PlaybookLoader.error(file, value, "'\(key)' must be one value or a list") }
+            return try list.map { item in
+                guard let text = item.string else { throw PlaybookLoader.error(file, item, "'\(key)' entries must be strings") }
+                return (text, item)
+            }
+        }
+
+        func stringList(_ key: String) throws -> [String] { try stringListWithNodes(key).map(\.value) }
+    }
+}

@@ -1,0 +1,340 @@
+import Foundation
+
+/// How `remedy fix` publishes what it proves.
+public enum PublishMode: String, Codable, Sendable, CaseIterable {
+    /// One branch per root cause (the bot).
+    case branch
+    /// `git format-patch` files (the developer who applies with `git am`).
+    case patch
+    /// The verified edits applied to the working tree, over uncommitted changes.
+    case apply
+}
+
+/// The choices a `remedy fix` run is made with.
+public struct FixOptions: Sendable {
+    public var mode: PublishMode = .branch
+    public var rules: [String] = []
+    public var findings: [Int] = []
+    public var unsafe = false
+    public var branchPrefix = "remedy/"
+    public var patchDirectory: String? = nil
+    public var maxBranches: Int? = nil
+
+    public init() {}
+}
+
+/// One strategy tried on one finding.
+public struct Attempt: Codable, Sendable {
+    public var strategy: String
+    public var action: String
+    public var applicability: Applicability
+    public var title: String?
+    public var notes: [String]
+    public var verdict: Verdict
+    public var changes: [TestChange]
+    public var diff: String?
+    public var diffHash: String?
+    public var seconds: Double
+}
+
+/// What happened to one finding.
+public struct FindingResult: Codable, Sendable {
+    public var number: Int
+    public var rule: String
+    public var ruleTitle: String
+    public var signature: Signature
+    public var exceptionType: String
+    public var message: String
+    public var tests: [String]
+    public var attempts: [Attempt]
+    /// The published branch (branch mode), when verified.
+    public var branch: String?
+    /// A note on the branch: created, updated, or already proposed.
+    public var branchStatus: String?
+    /// Patch file written (patch mode, or an unverified candidate kept for review).
+    public var patchFile: String?
+    public var applied: Bool
+
+    public var verdict: Verdict { attempts.last?.verdict ?? .rejected("no strategy could be tried") }
+    public var fixed: Bool { attempts.contains { $0.verdict.isFixed } }
+}
+
+/// Everything `remedy fix` did.
+public struct FixSummary: Codable, Sendable {
+    public var run: String
+    public var head: String
+    public var findings: [FindingResult]
+    public var unmatched: [Cluster]
+    public var dirtyPaths: [String]
+    public var testSeconds: Double
+    public var totalSeconds: Double
+
+    public var allFixed: Bool { findings.allSatisfy(\.fixed) }
+}
+
+/// The fix workflow: for each finding, in its own worktree at HEAD — reproduce, apply
+/// the strategies in order, rerun the cluster's test files, decide the verdict — and
+/// publish only what verified.
+public final class FixWorkflow {
+    public let pack: any LanguagePack
+    public let repository: any SourceControl
+    public let runner: any TestRunner
+    public let rules: [Rule]
+    public let options: FixOptions
+    public var progress: (String) -> Void
+
+    private var testSeconds = 0.0
+    /// When the workflow was made: its total time includes the first suite run.
+    private let createdAt = ContinuousClock.now
+
+    public init(pack: any LanguagePack, repository: any SourceControl, runner: any TestRunner, rules: [Rule], options: FixOptions, progress: @escaping (String) -> Void = { _ in }) {
+        self.pack = pack
+        self.repository = repository
+        self.runner = runner
+        self.rules = rules
+        self.options = options
+        self.progress = progress
+    }
+
+    /// Runs the whole suite on HEAD, in a worktree, so the user's tree is never run in.
+    public func runSuiteOnHead(runID: String) async throws -> TestRun {
+        let candidate = try repository.makeCandidate(run: runID, number: 0)
+        defer { try? candidate.remove() }
+        progress("running the test suite on HEAD")
+        let report = try await timedRun(tests: [], in: candidate.root)
+        if report.timedOut { throw RemedyError.badInput("the test suite did not finish in time (raise --test-timeout)") }
+        if report.run.cases.isEmpty {
+            let tail = report.output.split(separator: "\n").suffix(5).joined(separator: "\n")
+            throw RemedyError.badInput("the test command reported no tests (exit \(report.status)):\n\(tail)")
+        }
+        return report.run
+    }
+
+    /// The matched findings for a run, filtered by `--rule` and `--finding`.
+    public func findings(for run: TestRun) -> (findings: [Finding], unmatched: [Cluster]) {
+        let triage = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: repository.workdir)
+        let clusters = triage.clusters(of: run)
+        let all = RuleMatcher(rules: rules.filter { $0.language == pack.language }).findings(for: clusters.filter { !$0.isSkip })
+        let matched = Set(all.map(\.cluster.signature.hash))
+        let chosen = all.filter { finding in
+            (options.rules.isEmpty || options.rules.contains(finding.rule.id)) && (options.findings.isEmpty || options.findings.contains(finding.number))
+        }
+        return (chosen, clusters.filter { !$0.isSkip && !matched.contains($0.signature.hash) })
+    }
+
+    public func run(_ testRun: TestRun, runID: String = FixWorkflow.newRunID()) async throws -> FixSummary {
+        let head = try repository.headCommit()
+        let dirty = try repository.dirtyPaths()
+        let (findings, unmatched) = findings(for: testRun)
+        var results: [FindingResult] = []
+        var branches = 0
+        var candidateNumber = 0
+        for finding in findings {
+            progress("finding \(finding.number): \(finding.rule.id) — \(finding.cluster.exceptionType): \(finding.cluster.message) (\(finding.cluster.tests.count) tests)")
+            var result = FindingResult(number: finding.number, rule: finding.rule.id, ruleTitle: finding.rule.title, signature: finding.cluster.signature,
+                                       exceptionType: finding.cluster.exceptionType, message: finding.cluster.message, tests: finding.cluster.tests,
+                                       attempts: [], branch: nil, branchStatus: nil, patchFile: nil, applied: false)
+            var reviewCandidate: (Attempt, CandidateCommit)? = nil
+            for strategy in finding.rule.strategies {
+                candidateNumber += 1
+                let (attempt, commit) = try await attempt(strategy, for: finding, runID: runID, number: candidateNumber)
+                result.attempts.append(attempt)
+                progress("  strategy \(strategy.id): \(attempt.verdict.label)\(attempt.verdict.detail.map { " — \($0)" } ?? "")")
+                if attempt.verdict.isFixed, let commit {
+                    try publish(commit, finding: finding, result: &result, branches: &branches, runID: runID)
+                    reviewCandidate = nil
+                    break
+                }
+                if case .notReproduced = attempt.verdict { break }
+                if let commit, reviewCandidate == nil { reviewCandidate = (attempt, commit) }
+            }
+            if let (_, commit) = reviewCandidate, !result.fixed {
+                result.patchFile = try writePatch(commit, finding: finding, unverified: true)
+            }
+            results.append(result)
+        }
+        return FixSummary(run: runID, head: head, findings: results, unmatched: unmatched, dirtyPaths: dirty,
+                          testSeconds: testSeconds, totalSeconds: (ContinuousClock.now - createdAt).seconds)
+    }
+
+    public static func newRunID() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date()) + "-" + String(UInt32.random(in: 0..<UInt32.max), radix: 36)
+    }
+
+    private func timedRun(tests: [String], in directory: String) async throws -> TestRunReport {
+        let report = try await runner.run(tests: tests, in: directory)
+        testSeconds += report.seconds
+        return report
+    }
+
+    /// The test files that hold the cluster's tests (the targets and their neighbours).
+    private func testFiles(of finding: Finding, in run: TestRun? = nil) -> [String] {
+        var files: [String] = []
+        for id in finding.cluster.tests {
+            let file = String(id.split(separator: "::", maxSplits: 1).first ?? Substring(id))
+            if !files.contains(file) { files.append(file) }
+        }
+        return files
+    }
+
+    private func attempt(_ strategy: Strategy, for finding: Finding, runID: String, number: Int) async throws -> (Attempt, CandidateCommit?) {
+        let started = ContinuousClock.now
+        guard let action = pack.actionRegistry.action(strategy.action) else {
+            return (Attempt(strategy: strategy.id, action: strategy.action, applicability: .displayOnly, title: nil, notes: [],
+                            verdict: .rejected("unknown action \(strategy.action)"), changes: [], diff: nil, diffHash: nil, seconds: 0), nil)
+        }
+        let applicability = min(action.applicability, strategy.applicability ?? action.applicability)
+        func rejected(_ reason: String, notes: [String] = []) -> (Attempt, CandidateCommit?) {
+            (Attempt(strategy: strategy.id, action: action.id, applicability: applicability, title: nil, notes: notes,
+                     verdict: .rejected(reason), changes: [], diff: nil, diffHash: nil, seconds: (ContinuousClock.now - started).seconds), nil)
+        }
+        if applicability == .unsafe && !options.unsafe { return rejected("unsafe: run with --unsafe to try it (it will be flagged for review)") }
+        if applicability == .displayOnly && options.mode != .patch { return rejected("display-only: shown with --mode patch") }
+
+        let candidate = try repository.makeCandidate(run: runID, number: number)
+        defer { try? candidate.remove() }
+        let files = testFiles(of: finding)
+        progress("  reproducing \(finding.cluster.tests.count) test(s) in \(files.count) file(s)")
+        let before = try await timedRun(tests: files, in: candidate.root)
+        if before.timedOut { return rejected("the test run timed out before the fix (raise --test-timeout)") }
+        let fix: Fix
+        do {
+            fix = try action.makeFix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root))
+        } catch let refusal as ActionRefusal {
+            let (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: before.run, after: before.run, signatures: pack.signatureMaker, cause: finding.cluster.signature)
+            if case .notReproduced = verdict {
+                return (Attempt(strategy: strategy.id, action: action.id, applicability: applicability, title: nil, notes: [], verdict: .notReproduced,
+                                changes: changes, diff: nil, diffHash: nil, seconds: (ContinuousClock.now - started).seconds), nil)
+            }
+            return rejected("\(action.id) does not apply: \(refusal.reason)")
+        }
+        let changed = try FileEditor(root: URL(fileURLWithPath: candidate.root)).apply(fix)
+        if changed.isEmpty { return rejected("the fix changes nothing (already applied?)", notes: fix.notes) }
+        progress("  verifying: \(fix.title)")
+        let after = try await timedRun(tests: files, in: candidate.root)
+        var (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: before.run, after: after.run, signatures: pack.signatureMaker, cause: finding.cluster.signature)
+        if after.timedOut { verdict = .rejected("the test run timed out after the fix") }
+        let message = commitMessage(fix: fix, finding: finding, changes: changes, verdict: verdict)
+        let commit = try candidate.commit(paths: changed, message: message)
+        let attempt = Attempt(strategy: strategy.id, action: action.id, applicability: applicability, title: fix.title, notes: fix.notes,
+                              verdict: verdict, changes: changes, diff: commit.diff, diffHash: String(SHA256.hex(commit.diff).prefix(12)),
+                              seconds: (ContinuousClock.now - started).seconds)
+        return (attempt, commit)
+    }
+
+    private func commitMessage(fix: Fix, finding: Finding, changes: [TestChange], verdict: Verdict) -> String {
+        var lines = [fix.title, ""]
+        lines.append("\(finding.rule.title).")
+        lines.append("Root cause: \(finding.cluster.exceptionType): \(finding.cluster.message)")
+        lines.append("(\(finding.cluster.tests.count) test(s) in \(Set(finding.cluster.files.map(\.path)).count) file(s)).")
+        for note in fix.notes { lines.append(note) }
+        lines.append("")
+        lines.append("Targeted tests, before -> after (verdict: \(verdict.label)):")
+        for change in changes {
+            lines.append("  \(change.test): \(change.before?.rawValue ?? "missing") -> \(change.after?.rawValue ?? "missing")")
+        }
+        lines.append("")
+        lines.append("Remedy-Rule: \(finding.rule.id)")
+        lines.append("Remedy-Signature: \(finding.cluster.signature.hash)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func publish(_ commit: CandidateCommit, finding: Finding, result: inout FindingResult, branches: inout Int, runID: String) throws {
+        switch options.mode {
+        case .branch:
+            let name = options.branchPrefix + finding.rule.id + "/" + finding.cluster.signature.hash8
+            result.branch = name
+            switch try repository.branchState(name) {
+            case let .remedys(tree, place) where tree == commit.tree:
+                result.branchStatus = "already proposed (\(place)); nothing new"
+            case let .foreign(place):
+                result.branch = nil
+                result.branchStatus = "not published: \(place) holds commits that are not Remedy's"
+                result.patchFile = try writePatch(commit, finding: finding, unverified: false)
+            case .absent, .remedys:
+                if let cap = options.maxBranches, branches >= cap {
+                    result.branch = nil
+                    result.branchStatus = "not published: --max-branches \(cap) reached"
+                    return
+                }
+                let existed = try repository.branchState(name) != .absent
+                try repository.setBranch(name, to: commit.id)
+                branches += 1
+                result.branchStatus = existed ? "updated" : "created"
+            }
+        case .patch:
+            result.patchFile = try writePatch(commit, finding: finding, unverified: false)
+        case .apply:
+            try repository.applyToWorkingTree(commit.diff)
+            result.applied = true
+        }
+    }
+
+    /// Writes the commit as a `git format-patch` file; unverified candidates go to
+    /// `.git/remedy/candidates/` unless a patch folder was given.
+    private func writePatch(_ commit: CandidateCommit, finding: Finding, unverified: Bool) throws -> String {
+        let folder = options.patchDirectory ?? (repository.stateDirectory + (unverified ? "/candidates" : "/patches"))
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let name = String(format: "%04d-", finding.number) + finding.rule.id + "-" + finding.cluster.signature.hash8 + (unverified ? ".unverified" : "") + ".patch"
+        let path = (folder as NSString).appendingPathComponent(name)
+        try commit.email.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
+
+/// A finding's first applicable candidate, shown by `remedy plan` without running tests.
+public struct PlannedFinding: Codable, Sendable {
+    public var number: Int
+    public var rule: String
+    public var signature: Signature
+    public var exceptionType: String
+    public var message: String
+    public var tests: [String]
+    public var strategy: String?
+    public var applicability: Applicability?
+    public var title: String?
+    public var notes: [String]
+    public var diff: String?
+    /// Why no candidate could be made, when none was.
+    public var refusals: [String]
+}
+
+extension FixWorkflow {
+    /// For each finding, the first strategy that produces a fix, as a diff; nothing is
+    /// published and the repository is left as it was.
+    public func plan(_ testRun: TestRun, runID: String = FixWorkflow.newRunID()) throws -> [PlannedFinding] {
+        var planned: [PlannedFinding] = []
+        var number = 0
+        for finding in findings(for: testRun).findings {
+            var entry = PlannedFinding(number: finding.number, rule: finding.rule.id, signature: finding.cluster.signature, exceptionType: finding.cluster.exceptionType,
+                                       message: finding.cluster.message, tests: finding.cluster.tests, strategy: nil, applicability: nil, title: nil,
+                                       notes: [], diff: nil, refusals: [])
+            for strategy in finding.rule.strategies {
+                guard let action = pack.actionRegistry.action(strategy.action) else { continue }
+                let applicability = min(action.applicability, strategy.applicability ?? action.applicability)
+                number += 1
+                let candidate = try repository.makeCandidate(run: runID, number: number)
+                defer { try? candidate.remove() }
+                do {
+                    let fix = try action.makeFix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root))
+                    let changed = try FileEditor(root: URL(fileURLWithPath: candidate.root)).apply(fix)
+                    if changed.isEmpty { entry.refusals.append("\(strategy.id): changes nothing"); continue }
+                    let commit = try candidate.commit(paths: changed, message: fix.title + "\n")
+                    entry.strategy = strategy.id
+                    entry.applicability = applicability
+                    entry.title = fix.title
+                    entry.notes = fix.notes
+                    entry.diff = commit.diff
+                    break
+                } catch let refusal as ActionRefusal {
+                    entry.refusals.append("\(strategy.id): \(refusal.reason)")
+                }
+            }
+            planned.append(entry)
+        }
+        return planned
+    }
+}

@@ -1,0 +1,84 @@
+/// One targeted test before and after a candidate fix.
+public struct TestChange: Codable, Sendable, Hashable {
+    public var test: String
+    public var before: Outcome?
+    public var after: Outcome?
+    /// The failure after the fix, when the test still fails (exception: message).
+    public var afterFailure: String?
+
+    public init(test: String, before: Outcome?, after: Outcome?, afterFailure: String? = nil) {
+        self.test = test
+        self.before = before
+        self.after = after
+        self.afterFailure = afterFailure
+    }
+}
+
+/// What the rerun proved about a candidate fix.
+public enum Verdict: Codable, Sendable, Hashable {
+    /// Every targeted test that failed now passes, and nothing that passed fails.
+    case fixed
+    /// The failure changed to another signature (the fix moved things on, not far enough).
+    case improved(String)
+    /// The targeted tests still fail the same way.
+    case unchanged
+    /// A test that passed before now fails.
+    case regressed([String])
+    /// The targeted tests passed before any fix: flaky, or already fixed.
+    case notReproduced
+    /// The candidate was not tried (refused, not applicable, broke a file).
+    case rejected(String)
+
+    public var isFixed: Bool { self == .fixed }
+
+    public var label: String {
+        switch self {
+        case .fixed: "fixed"
+        case .improved: "improved"
+        case .unchanged: "unchanged"
+        case .regressed: "regressed"
+        case .notReproduced: "not reproduced"
+        case .rejected: "rejected"
+        }
+    }
+
+    public var detail: String? {
+        switch self {
+        case let .improved(text): "the failure is now: \(text)"
+        case let .regressed(tests): "now failing: \(tests.joined(separator: ", "))"
+        case let .rejected(reason): reason
+        case .notReproduced: "the targeted tests pass without any fix"
+        case .unchanged: "the targeted tests fail as before"
+        case .fixed: nil
+        }
+    }
+
+    /// Decides the verdict from the runs before and after the fix.
+    public static func decide(targets: [String], before: TestRun, after: TestRun, signatures: SignatureMaker, cause: Signature) -> (Verdict, [TestChange]) {
+        let beforeByID = Dictionary(before.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let afterByID = Dictionary(after.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var changes: [TestChange] = []
+        var failingBefore = 0
+        var stillSame = 0
+        var changedTo: [String] = []
+        for test in targets {
+            let b = beforeByID[test], a = afterByID[test]
+            let afterText = a?.failure.map { "\($0.exceptionType): \($0.message.split(separator: "\n").first.map(String.init) ?? "")" }
+            changes.append(TestChange(test: test, before: b?.outcome, after: a?.outcome, afterFailure: a?.outcome.isFailure == true ? afterText : nil))
+            guard let b, b.outcome.isFailure || b.outcome == .skipped else { continue }
+            failingBefore += 1
+            guard let a else { stillSame += 1; continue }
+            if a.outcome.isFailure, let failure = a.failure {
+                if signatures.signature(for: failure).hash == cause.hash { stillSame += 1 } else { changedTo.append(afterText ?? failure.exceptionType) }
+            } else if a.outcome == .skipped, b.outcome == .skipped {
+                stillSame += 1
+            }
+        }
+        if failingBefore == 0 { return (.notReproduced, changes) }
+        let regressions = before.cases.filter { $0.outcome == .passed && afterByID[$0.id]?.outcome.isFailure == true }.map(\.id)
+        if !regressions.isEmpty { return (.regressed(regressions), changes) }
+        if stillSame == 0 && changedTo.isEmpty { return (.fixed, changes) }
+        if let first = changedTo.first { return (.improved(first), changes) }
+        return (.unchanged, changes)
+    }
+}

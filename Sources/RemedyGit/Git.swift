@@ -1,0 +1,58 @@
+import CLibgit2
+
+/// A libgit2 call that failed: the C function, its return code and libgit2's own message.
+public struct GitError: Error, CustomStringConvertible, Sendable {
+    public var function: String
+    public var code: Int32
+    public var message: String
+
+    public var description: String { "\(function) failed (\(code)): \(message)" }
+
+    /// Whether libgit2 refused the repository because another user owns it.
+    public var isOwnershipError: Bool { code == GIT_EOWNER.rawValue }
+    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+}
+
+/// libgit2's one-time initialisation, and the helper every call goes through.
+enum Git {
+    /// Lazy and thread-safe: the first use initialises libgit2 once for the process.
+    static let initialized: Bool = {
+        git_libgit2_init()
+        return true
+    }()
+
+    /// Checks a libgit2 return code, reading the thread-local error right away.
+    @discardableResult
+    static func check(_ code: Int32, _ function: String) throws -> Int32 {
+        guard code < 0 else { return code }
+        let message: String
+        if let last = git_error_last(), let text = last.pointee.message {
+            message = String(cString: text).trimmingCharacters(in: [" ", "\n"])
+        } else {
+            message = "no message from libgit2"
+        }
+        throw GitError(function: function, code: code, message: message)
+    }
+
+    static func oidString(_ oid: git_oid) -> String {
+        var oid = oid
+        var buffer = [CChar](repeating: 0, count: 41)
+        git_oid_tostr(&buffer, 41, &oid)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func oid(_ text: String) throws -> git_oid {
+        var oid = git_oid()
+        try check(git_oid_fromstr(&oid, text), "git_oid_fromstr")
+        return oid
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import RemedyCore
+
+/// pytest's reports read for Remedy: node ids rebuilt from JUnit's `classname` and
+/// `name` (with `file` when xunit1 gives it), failures from its tracebacks, and its
+/// terminal output.
+public struct PytestDialect: ResultsDialect {
+    /// The repository root, to tell a module path from a class path in `classname`.
+    public var root: String?
+
+    public init(root: String? = nil) { self.root = root }
+
+    public func testIdentity(classname: String, name: String, file: String?) -> (id: String, file: String) {
+        if classname.isEmpty {
+            // A collection error: name is the module ("tests.test_x"), file when xunit1.
+            let path = file ?? (name.replacingOccurrences(of: ".", with: "/") + ".py")
+            return (path, path)
+        }
+        let parts = classname.split(separator: ".").map(String.init)
+        var moduleCount = parts.count
+        if let file {
+            let module = String(file.dropLast(file.hasSuffix(".py") ? 3 : 0)).replacingOccurrences(of: "/", with: ".")
+            if classname == module { moduleCount = parts.count } else if classname.hasPrefix(module + ".") { moduleCount = module.split(separator: ".").count }
+            let classes = parts[moduleCount...]
+            return ((["\(file)"] + classes + [name]).joined(separator: "::"), file)
+        }
+        if let root {
+            for count in stride(from: parts.count, through: 1, by: -1) {
+                let candidate = parts[0..<count].joined(separator: "/") + ".py"
+                if FileManager.default.fileExists(atPath: root + "/" + candidate) { moduleCount = count; break }
+            }
+        } else if let firstClass = parts.firstIndex(where: { $0.first?.isUppercase == true }), firstClass > 0 {
+            moduleCount = firstClass
+        }
+        let path = parts[0..<moduleCount].joined(separator: "/") + ".py"
+        return (([path] + parts[moduleCount...] + [name]).joined(separator: "::"), path)
+    }
+
+    public func failure(message: String?, type: String?, text: String, outcome: Outcome) -> Failure {
+        var phase: Phase = .call
+        var fallback = message
+        if outcome == .error, let message {
+            if message == "collection failure" { phase = .collection; fallback = nil }
+            for (prefix, p) in [("failed on setup with ", Phase.setup), ("failed on teardown with ", .teardown)] where message.hasPrefix(prefix) {
+                phase = p
+                fallback = String(message.dropFirst(prefix.count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        if let fallback, let split = PythonFailureText.splitException(fallback) {
+            // JUnit's message attribute holds the whole "Type: message"; prefer it.
+            let (bare, hint) = PythonFailureText.splitHint(split.message)
+            return Failure(exceptionType: split.type, message: bare, hint: hint, frames: PythonFailureText.frames(Substring(text)), phase: phase)
+        }
+        return PythonFailureText.failure(text: Substring(text), fallback: fallback, phase: phase)
+    }
+
+    public func skip(message: String?, type: String?, text: String) -> Failure {
+        var reason = message ?? ""
+        if reason.hasPrefix("Skipped: ") { reason = String(reason.dropFirst(9)) }
+        var frames: [Frame] = []
+        // xunit text: "path.py:23: reason"
+        if let py = text.range(of: ".py:"), let colon = text[py.upperBound...].firstIndex(of: ":"), let line = Int(text[py.upperBound..<colon]) {
+            frames.append(Frame(path: String(text[..<py.lowerBound]) + ".py", line: line))
+        }
+        return Failure(exceptionType: Failure.skippedType, message: reason, frames: frames, phase: .skip)
+    }
+
+    public func recognizesTerminalOutput(_ text: String) -> Bool {
+        PytestOutputParser.recognizes(text)
+    }
+
+    public func parseTerminalOutput(_ text: String, source: String) throws -> TestRun {
+        PytestOutputParser(source: source).parse(text)
+    }
+}

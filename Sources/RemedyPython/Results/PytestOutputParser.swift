@@ -1,0 +1,288 @@
+import Foundation
+import RemedyCore
+
+/// Reads pytest's terminal output: verbose progress lines, the FAILURES and ERRORS
+/// sections (collection, setup and teardown errors included), the warnings summary, the
+/// short test summary (`-rA`, `-ra`, `-rs`…) and the final counts. ANSI colours are
+/// stripped; what the log does not say (passes in a `-q` run without `-r`, a cut-off log)
+/// is reported as a diagnostic, never guessed.
+struct PytestOutputParser {
+    let source: String
+
+    static let outcomeWords: [String: Outcome] = [
+        "PASSED": .passed, "FAILED": .failed, "ERROR": .error, "SKIPPED": .skipped, "XFAIL": .xfailed, "XPASS": .xpassed,
+    ]
+
+    static func recognizes(_ text: String) -> Bool {
+        let clean = stripANSI(text)
+        if clean.contains("test session starts") || clean.contains("short test summary info") { return true }
+        for line in clean.split(separator: "\n").prefix(200_000) {
+            if let word = line.split(separator: " ", maxSplits: 1).first, outcomeWords[String(word)] != nil, line.contains("::") || line.contains(".py") { return true }
+            if finalCounts(String(line)) != nil { return true }
+        }
+        return false
+    }
+
+    static func stripANSI(_ text: String) -> String {
+        guard text.contains("\u{1B}") else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var iterator = text.unicodeScalars.makeIterator()
+        var scalars = String.UnicodeScalarView()
+        while let s = iterator.next() {
+            if s == "\u{1B}" {
+                if let next = iterator.next(), next == "[" {
+                    while let c = iterator.next() { if (c.value >= 0x40 && c.value <= 0x7E) { break } }
+                }
+                continue
+            }
+            scalars.append(s)
+        }
+        out = String(scalars)
+        return out
+    }
+
+    /// "8 failed, 3 passed, 1 skipped in 0.82s" (with or without the `=` rule around it).
+    static func finalCounts(_ line: String) -> [String: Int]? {
+        var text = line.trimmingCharacters(in: .whitespaces)
+        while text.hasPrefix("=") { text.removeFirst() }
+        while text.hasSuffix("=") { text.removeLast() }
+        text = text.trimmingCharacters(in: .whitespaces)
+        guard let inRange = text.range(of: " in ", options: .backwards), text.hasSuffix("s") || text.hasSuffix(")") else { return nil }
+        var counts: [String: Int] = [:]
+        for part in text[..<inRange.lowerBound].split(separator: ",") {
+            let words = part.split(separator: " ")
+            guard words.count == 2, let n = Int(words[0]) else { return nil }
+            counts[String(words[1])] = n
+        }
+        return counts.isEmpty ? nil : counts
+    }
+
+    private struct Section {
+        var title: String
+        var lines: [Substring] = []
+    }
+
+    func parse(_ raw: String) -> TestRun {
+        let text = Self.stripANSI(raw).replacingOccurrences(of: "\r\n", with: "\n")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var run = TestRun(sources: [source])
+
+        // 1. Sections by their `=== title ===` rules.
+        var sections: [Section] = [Section(title: "")]
+        var counts: [String: Int]? = nil
+        for line in lines {
+            if line.hasPrefix("=="), line.hasSuffix("=="), line.count > 6 {
+                let title = line.trimmingCharacters(in: CharacterSet(charactersIn: "= "))
+                if let c = Self.finalCounts(String(line)) { counts = c; sections.append(Section(title: "counts")); continue }
+                sections.append(Section(title: title))
+                continue
+            }
+            if counts == nil, let c = Self.finalCounts(String(line)), !line.hasPrefix(" ") { counts = c; continue }
+            sections[sections.count - 1].lines.append(line)
+        }
+
+        var outcomes: [(id: String, outcome: Outcome, message: String?)] = []
+        var skipLines: [(count: Int, path: String, line: Int?, reason: String)] = []
+        var failureBlocks: [(title: String, body: [Substring], errors: Bool)] = []
+        var interrupted: String? = nil
+
+        for section in sections {
+            let title = section.title
+            if title == "FAILURES" || title == "ERRORS" {
+                var current: (String, [Substring])? = nil
+                for line in section.lines {
+                    if line.hasPrefix("___"), line.hasSuffix("___") || line.hasSuffix("__") {
+                        if let c = current { failureBlocks.append((c.0, c.1, title == "ERRORS")) }
+                        current = (line.trimmingCharacters(in: CharacterSet(charactersIn: "_ ")), [])
+                    } else if current != nil {
+                        current!.1.append(line)
+                    }
+                }
+                if let c = current { failureBlocks.append((c.0, c.1, title == "ERRORS")) }
+            } else if title == "warnings summary" {
+                run.warnings += parseWarnings(section.lines)
+            } else {
+                for line in section.lines {
+                    if line.hasPrefix("!!!"), line.contains("Interrupted") {
+                        interrupted = line.trimmingCharacters(in: CharacterSet(charactersIn: "! "))
+                    }
+                    if let parsed = parseOutcomeLine(line) {
+                        if parsed.outcome == .skipped, let skip = parseSkipSummary(line) {
+                            skipLines.append(skip)
+                        } else {
+                            outcomes.append(parsed)
+                        }
+                    }
+                }
+            }
+        }
+
+        // 2. Tests by id: the summary and verbose lines; later lines complete earlier ones.
+        var order: [String] = []
+        var byID: [String: TestCase] = [:]
+        func record(_ id: String, _ outcome: Outcome, _ failure: Failure?) {
+            let file = String(id.split(separator: "::", maxSplits: 1).first ?? Substring(id))
+            if var existing = byID[id] {
+                if existing.failure == nil { existing.failure = failure }
+                if existing.outcome == .passed || outcome.isFailure { existing.outcome = outcome }
+                byID[id] = existing
+            } else {
+                order.append(id)
+                byID[id] = TestCase(id: id, file: file, outcome: outcome, failure: failure)
+            }
+        }
+        for (id, outcome, message) in outcomes {
+            var failure: Failure? = nil
+            if outcome.isFailure, let message {
+                let split = PythonFailureText.splitException(message)
+                let (bare, hint) = PythonFailureText.splitHint(split?.message ?? message)
+                failure = Failure(exceptionType: split?.type ?? "Error", message: bare, hint: hint, phase: .call)
+            } else if outcome == .skipped || outcome == .xfailed {
+                failure = Failure(exceptionType: Failure.skippedType, message: message ?? "", phase: .skip)
+            }
+            record(id, outcome, failure)
+        }
+
+        // 3. Tracebacks from FAILURES and ERRORS, matched to ids by their head line.
+        for block in failureBlocks {
+            var title = block.title
+            var phase: Phase = .call
+            var collectedPath: String? = nil
+            if title.hasPrefix("ERROR collecting ") {
+                collectedPath = String(title.dropFirst("ERROR collecting ".count))
+                phase = .collection
+            } else if title.hasPrefix("ERROR at setup of ") {
+                title = String(title.dropFirst("ERROR at setup of ".count)); phase = .setup
+            } else if title.hasPrefix("ERROR at teardown of ") {
+                title = String(title.dropFirst("ERROR at teardown of ".count)); phase = .teardown
+            }
+            let body = block.body.joined(separator: "\n")
+            let frames = PythonFailureText.frames(Substring(body))
+            let id: String
+            if let collectedPath {
+                id = collectedPath
+            } else if let known = matchID(title: title, frames: frames, candidates: order) {
+                id = known
+            } else {
+                let file = frames.first(where: { ($0.path as NSString).lastPathComponent.hasPrefix("test") })?.path ?? frames.first?.path ?? "unknown"
+                id = file + "::" + title.replacingOccurrences(of: ".", with: "::")
+            }
+            let summaryMessage = byID[id]?.failure.map { "\($0.exceptionType): \($0.message)" }
+            var failure = PythonFailureText.failure(text: Substring(body), fallback: summaryMessage, phase: phase)
+            if failure.hint == nil { failure.hint = byID[id]?.failure?.hint }
+            let outcome: Outcome = block.errors ? .error : .failed
+            if var existing = byID[id] {
+                existing.failure = failure
+                if !existing.outcome.isFailure { existing.outcome = outcome }
+                byID[id] = existing
+            } else {
+                record(id, outcome, failure)
+            }
+        }
+
+        // 4. Skips from "SKIPPED [N] path:line: reason": give reasons to known skipped
+        //    tests of that file, and stand-ins for the rest.
+        for skip in skipLines {
+            var remaining = skip.count
+            for id in order where remaining > 0 {
+                guard var test = byID[id], test.outcome == .skipped, test.file == skip.path, (test.failure?.message ?? "").isEmpty else { continue }
+                test.failure = Failure(exceptionType: Failure.skippedType, message: skip.reason, frames: skip.line.map { [Frame(path: skip.path, line: $0)] } ?? [], phase: .skip)
+                byID[id] = test
+                remaining -= 1
+            }
+            let already = order.filter { byID[$0]?.outcome == .skipped && byID[$0]?.file == skip.path && byID[$0]?.failure?.message == skip.reason }.count
+            while remaining > 0 && already < skip.count {
+                let base = skip.path + (skip.line.map { ":\($0)" } ?? "")
+                var id = base
+                var k = 2
+                while byID[id] != nil { id = "\(base)#\(k)"; k += 1 }
+                record(id, .skipped, Failure(exceptionType: Failure.skippedType, message: skip.reason, frames: skip.line.map { [Frame(path: skip.path, line: $0)] } ?? [], phase: .skip))
+                byID[id]!.file = skip.path
+                remaining -= 1
+            }
+        }
+
+        run.cases = order.map { byID[$0]! }
+        if let interrupted {
+            run.diagnostics.append("\(source): \(interrupted): pytest stopped after collection; tests in other files did not run (rerun with --continue-on-collection-errors)")
+        }
+        if let counts {
+            let listed = run.totals
+            let expected = (counts["passed"] ?? 0) + (counts["failed"] ?? 0) + (counts["error"] ?? 0) + (counts["errors"] ?? 0) + (counts["skipped"] ?? 0) + (counts["xfailed"] ?? 0) + (counts["xpassed"] ?? 0)
+            if listed.total < expected {
+                run.diagnostics.append("\(source): the log names \(listed.total) of the \(expected) tests pytest counted; rerun with -rA (or give the JUnit report) for all")
+            }
+        } else if !run.cases.isEmpty {
+            run.diagnostics.append("\(source): the log ends before pytest's final counts (cut off?); read what it holds")
+        }
+        return run
+    }
+
+    /// Finds the id whose class and function part is `title` ("TestX.test_y", "test_y[1]").
+    private func matchID(title: String, frames: [Frame], candidates: [String]) -> String? {
+        let matches = candidates.filter { id in
+            let parts = id.components(separatedBy: "::")
+            return parts.count > 1 && parts.dropFirst().joined(separator: ".") == title
+        }
+        if matches.count <= 1 { return matches.first }
+        let paths = Set(frames.map(\.path))
+        return matches.first { paths.contains(String($0.split(separator: "::").first!)) } ?? matches.first
+    }
+
+    /// "PASSED id", "FAILED id - message", "id PASSED [ 10%]", "[gw0] [ 10%] PASSED id".
+    private func parseOutcomeLine(_ line: Substring) -> (id: String, outcome: Outcome, message: String?)? {
+        var words = line.split(separator: " ", omittingEmptySubsequences: true)
+        while let first = words.first, first.hasPrefix("[") { words.removeFirst() } // xdist: [gw0] [ 10%]
+        guard words.count >= 2 else { return nil }
+        if let outcome = Self.outcomeWords[String(words[0])] {
+            let id = String(words[1])
+            if outcome == .skipped && id.hasPrefix("[") { return (id, .skipped, nil) }
+            guard id.contains("::") || id.hasSuffix(".py") || id.contains(".py:") || outcome == .skipped else { return nil }
+            var message: String? = nil
+            if let dash = line.range(of: " - ", options: []), line[..<dash.lowerBound].hasSuffix(id) || line[..<dash.lowerBound].contains(id) {
+                message = String(line[dash.upperBound...])
+            }
+            return (id, outcome, message)
+        }
+        // Verbose: "tests/x.py::test_a PASSED [ 10%]" or "… SKIPPED (reason) [ 50%]"
+        if words[0].contains("::"), let outcome = Self.outcomeWords[String(words[1])] {
+            var message: String? = nil
+            if let open = line.range(of: " ("), let close = line.range(of: ")", options: .backwards), open.upperBound <= close.lowerBound {
+                message = String(line[open.upperBound..<close.lowerBound])
+            }
+            return (String(words[0]), outcome, message)
+        }
+        return nil
+    }
+
+    /// "SKIPPED [2] tests/x.py:23: reason"
+    private func parseSkipSummary(_ line: Substring) -> (count: Int, path: String, line: Int?, reason: String)? {
+        guard line.hasPrefix("SKIPPED ["), let close = line.firstIndex(of: "]") else { return nil }
+        let count = Int(line[line.index(line.startIndex, offsetBy: 9)..<close]) ?? 1
+        let rest = line[line.index(after: close)...].drop { $0 == " " }
+        guard let colon = rest.range(of: ": ") else { return nil }
+        let location = rest[..<colon.lowerBound]
+        var reason = String(rest[colon.upperBound...])
+        if reason.hasPrefix("Skipped: ") { reason = String(reason.dropFirst(9)) }
+        let parts = location.split(separator: ":")
+        let path = String(parts.first ?? "")
+        let number = parts.count > 1 ? Int(parts[1]) : nil
+        return (count, path, number, reason)
+    }
+
+    /// The warnings summary: test ids, then indented "path:line: Category: message" lines.
+    private func parseWarnings(_ lines: [Substring]) -> [TestWarning] {
+        var warnings: [TestWarning] = []
+        for line in lines {
+            guard line.hasPrefix("  "), !line.hasPrefix("    ") else { continue }
+            let body = line.trimmingCharacters(in: .whitespaces)
+            guard let py = body.range(of: ".py:"), let colon = body[py.upperBound...].firstIndex(of: ":"), let number = Int(body[py.upperBound..<colon]) else { continue }
+            let rest = body[body.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard let split = PythonFailureText.splitException(rest), split.type.hasSuffix("Warning") else { continue }
+            let warning = TestWarning(category: split.type, message: split.message, path: String(body[..<py.lowerBound]) + ".py", line: number)
+            if !warnings.contains(warning) { warnings.append(warning) }
+        }
+        return warnings
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import RemedyCore
+
+/// Runs pytest through the test command template (ARCHITECTURE.md): `{python}`,
+/// `{junit}` and `{tests}` (separate arguments, never a shell), with
+/// `PYTHONDONTWRITEBYTECODE=1` and the checkout's source roots first on `PYTHONPATH`, so the
+/// tree under test — not an editable install of the user's — is what runs.
+public struct PytestRunner: TestRunner {
+    public static let defaultTemplate = "{python} -m pytest -q -rA -p no:cacheprovider --continue-on-collection-errors -o junit_family=xunit1 --junitxml={junit} {tests}"
+
+    public var python: String
+    public var template: String
+    public var timeout: Duration
+
+    public init(python: String, template: String = PytestRunner.defaultTemplate, timeout: Duration = .seconds(900)) {
+        self.python = python
+        self.template = template
+        self.timeout = timeout
+    }
+
+    /// Splits a template into words (quotes group, no other shell syntax).
+    public static func words(_ template: String) throws -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quote: Character? = nil
+        var inWord = false
+        for c in template {
+            if let q = quote {
+                if c == q { quote = nil } else { current.append(c) }
+            } else if c == "'" || c == "\"" {
+                quote = c
+                inWord = true
+            } else if c == " " || c == "\t" {
+                if inWord { words.append(current); current = ""; inWord = false }
+            } else {
+                current.append(c)
+                inWord = true
+            }
+        }
+        if quote != nil { throw RemedyError.badInput("--test-command: unclosed quote in '\(template)'") }
+        if inWord { words.append(current) }
+        return words
+    }
+
+    public func command(tests: [String], junit: String) throws -> [String] {
+        var command: [String] = []
+        for word in try Self.words(template) {
+            if word == "{tests}" { command += tests; continue }
+            command.append(word.replacingOccurrences(of: "{python}", with: python).replacingOccurrences(of: "{junit}", with: junit))
+        }
+        guard !command.isEmpty else { throw RemedyError.badInput("--test-command is empty") }
+        return command
+    }
+
+    public func run(tests: [String], in directory: String) async throws -> TestRunReport {
+        let junit = FileManager.default.temporaryDirectory.appendingPathComponent("remedy-\(UUID().uuidString).xml").path
+        defer { try? FileManager.default.removeItem(atPath: junit) }
+        let command = try command(tests: tests, junit: junit)
+        var roots = [directory]
+        if FileManager.default.fileExists(atPath: directory + "/src") { roots.append(directory + "/src") }
+        let existing = ProcessInfo.processInfo.environment["PYTHONPATH"].map { [$0] } ?? []
+        let child = ChildProcess(executable: command[0], arguments: Array(command.dropFirst()),
+                                 environment: ["PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": (roots + existing).joined(separator: ":"), "NO_COLOR": "1"],
+                                 directory: directory, timeout: timeout)
+        let result = try await child.run()
+        let dialect = PytestDialect(root: directory)
+        var run: TestRun
+        if let data = FileManager.default.contents(atPath: junit), !data.isEmpty {
+            run = try JUnitReader(dialect: dialect).read(bytes: Array(data), source: "junit")
+            if let text = try? dialect.parseTerminalOutput(result.output, source: "output") {
+                run.warnings = text.warnings
+            }
+        } else {
+            run = (try? dialect.parseTerminalOutput(result.output, source: "output")) ?? TestRun()
+        }
+        if run.cases.isEmpty, result.status != 0, result.status != 5, !result.timedOut {
+            let tail = result.output.split(separator: "\n").suffix(8).joined(separator: "\n")
+            throw RemedyError.badInput("the test command failed (exit \(result.status)) without reporting tests: \(command.joined(separator: " "))\n\(tail)")
+        }
+        return TestRunReport(run: run, command: command, status: result.status, output: result.output, seconds: result.seconds, timedOut: result.timedOut)
+    }
+}

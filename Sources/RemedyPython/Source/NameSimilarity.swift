@@ -1,0 +1,55 @@
+/// How alike two identifiers are, for choosing a delegate when Python gives no hint:
+/// words (split at `_` and case changes) shared in order weigh most, characters settle the rest.
+public enum NameSimilarity {
+    public static func score(_ a: String, _ b: String) -> Double {
+        let wa = words(a), wb = words(b)
+        let common = lcs(wa, wb)
+        let wordScore = wa.isEmpty || wb.isEmpty ? 0 : 2 * Double(common) / Double(wa.count + wb.count)
+        let ca = Array(a.lowercased().utf8), cb = Array(b.lowercased().utf8)
+        let distance = levenshtein(ca, cb)
+        let charScore = 1 - Double(distance) / Double(max(ca.count, cb.count, 1))
+        return 0.7 * wordScore + 0.3 * charScore
+    }
+
+    static func words(_ name: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        for c in name {
+            if c == "_" {
+                if !current.isEmpty { words.append(current.lowercased()); current = "" }
+            } else if c.isUppercase, let last = current.last, last.isLowercase {
+                words.append(current.lowercased())
+                current = String(c)
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { words.append(current.lowercased()) }
+        return words
+    }
+
+    static func lcs(_ a: [String], _ b: [String]) -> Int {
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        var previous = [Int](repeating: 0, count: b.count + 1)
+        for x in a {
+            var row = [Int](repeating: 0, count: b.count + 1)
+            for (j, y) in b.enumerated() { row[j + 1] = x == y ? previous[j] + 1 : max(previous[j + 1], row[j]) }
+            previous = row
+        }
+        return previous[b.count]
+    }
+
+    static func levenshtein(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var row = [i + 1] + [Int](repeating: 0, count: b.count)
+            for (j, y) in b.enumerated() {
+                row[j + 1] = min(previous[j + 1] + 1, row[j] + 1, previous[j] + (x == y ? 0 : 1))
+            }
+            previous = row
+        }
+        return previous[b.count]
+    }
+}

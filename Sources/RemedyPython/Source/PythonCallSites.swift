@@ -1,0 +1,63 @@
+import Foundation
+import RemedyCore
+
+/// Finds where a root cause is reached from in Python files, by tokens (not text search):
+/// `.name` attribute references for a missing attribute, import statements for a missing
+/// module. Skipped tests count: the scan reads the files, not the tracebacks.
+public struct PythonCallSites: CallSiteScanner {
+    public init() {}
+
+    public func callSites(for signature: Signature, files: [String], root: String) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for file in files where file.hasSuffix(".py") {
+            guard let data = FileManager.default.contents(atPath: root + "/" + file), data.count < 8 << 20 else { continue }
+            let source = PythonSource(bytes: Array(data))
+            var n = 0
+            if let name = signature.parameters["name"], signature.kind == "AttributeError" {
+                n = Self.attributeReferences(to: name, in: source).count
+            } else if let module = signature.parameters["module"] {
+                n = Self.importsOf(module: module, in: source)
+            }
+            if n > 0 { counts[file] = n }
+        }
+        return counts
+    }
+
+    /// Byte ranges of NAME tokens that follow a `.`: `obj.name`, `self.a.name(…)`.
+    public static func attributeReferences(to name: String, in source: PythonSource) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        let target = Array(name.utf8)
+        var previous: PythonTokenizer.Token? = nil
+        for token in source.tokens where token.isSignificant {
+            if token.kind == .name, let previous, previous.kind == .op, previous.end - previous.start == 1, source.bytes[previous.start] == 46,
+               token.end - token.start == target.count, source.bytes[token.start..<token.end].elementsEqual(target) {
+                ranges.append(token.start..<token.end)
+            }
+            previous = token
+        }
+        return ranges
+    }
+
+    /// Import statements whose dotted module name is `module` or starts with it.
+    public static func importsOf(module: String, in source: PythonSource) -> Int {
+        var count = 0
+        let tokens = source.tokens.filter(\.isSignificant)
+        var i = 0
+        while i < tokens.count {
+            let word = source.text(tokens[i])
+            if tokens[i].kind == .name, word == "import" || word == "from" {
+                var j = i + 1
+                var dotted = ""
+                while j < tokens.count, tokens[j].kind == .name || source.text(tokens[j]) == "." {
+                    dotted += source.text(tokens[j])
+                    j += 1
+                }
+                if dotted == module || dotted.hasPrefix(module + ".") { count += 1 }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return count
+    }
+}

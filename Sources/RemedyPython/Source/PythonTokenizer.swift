@@ -1,0 +1,222 @@
+/// A lossless, byte-level Python tokenizer: every byte of the file belongs to exactly one
+/// token, so the tokens give the file back byte for byte. Besides Python's own token kinds
+/// it keeps whitespace and line continuations as tokens; INDENT and DEDENT are zero-width.
+/// Never fails: what it cannot read becomes an `error` token and reading goes on.
+public struct PythonTokenizer {
+    public enum Kind: UInt8, Sendable {
+        case name, number, string, op, comment
+        /// The end of a logical line.
+        case newline
+        /// A line break that ends no logical line (blank line, inside brackets).
+        case nl
+        case whitespace
+        /// A backslash and the line break after it.
+        case continuation
+        case indent, dedent
+        case error
+        case endMarker
+    }
+
+    /// One token: its kind and its byte range in the source.
+    public struct Token: Sendable, Equatable {
+        public var kind: Kind
+        public var start: Int
+        public var end: Int
+        public var isSignificant: Bool { kind != .whitespace && kind != .comment && kind != .nl && kind != .continuation }
+    }
+
+    public static func tokenize(_ source: [UInt8]) -> [Token] {
+        var tokens: [Token] = []
+        tokens.reserveCapacity(source.count / 4)
+        source.withUnsafeBufferPointer { p in tokenize(p, into: &tokens) }
+        return tokens
+    }
+
+    static func isNameStart(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || b == 95 || b >= 0x80 }
+    static func isNameByte(_ b: UInt8) -> Bool { isNameStart(b) || (b >= 48 && b <= 57) }
+
+    static func tokenize(_ p: UnsafeBufferPointer<UInt8>, into tokens: inout [Token]) {
+        let n = p.count
+        var i = 0
+        var depth = 0
+        var indents: [Int] = [0]
+        var atLineStart = true
+        var lineHasCode = false
+        // A byte-order mark is kept as whitespace.
+        if n >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF {
+            tokens.append(Token(kind: .whitespace, start: 0, end: 3))
+            i = 3
+        }
+        while i < n {
+            let b = p[i]
+            if atLineStart && depth == 0 {
+                atLineStart = false
+                var j = i
+                var column = 0
+                while j < n, p[j] == 32 || p[j] == 9 || p[j] == 12 {
+                    column = p[j] == 9 ? (column / 8 + 1) * 8 : (p[j] == 12 ? 0 : column + 1)
+                    j += 1
+                }
+                if j > i { tokens.append(Token(kind: .whitespace, start: i, end: j)) }
+                i = j
+                // Blank and comment-only lines do not change indentation.
+                if j >= n || p[j] == 10 || p[j] == 13 || p[j] == 35 || (p[j] == 92 && j + 1 < n && (p[j + 1] == 10 || p[j + 1] == 13)) { continue }
+                if column > indents.last! {
+                    indents.append(column)
+                    tokens.append(Token(kind: .indent, start: j, end: j))
+                } else {
+                    while column < indents.last! {
+                        indents.removeLast()
+                        tokens.append(Token(kind: .dedent, start: j, end: j))
+                    }
+                }
+                continue
+            }
+            switch b {
+            case 10, 13:
+                let end = (b == 13 && i + 1 < n && p[i + 1] == 10) ? i + 2 : i + 1
+                tokens.append(Token(kind: (depth == 0 && lineHasCode) ? .newline : .nl, start: i, end: end))
+                if depth == 0 { lineHasCode = false; atLineStart = true }
+                i = end
+            case 32, 9, 12:
+                var j = i + 1
+                while j < n, p[j] == 32 || p[j] == 9 || p[j] == 12 { j += 1 }
+                tokens.append(Token(kind: .whitespace, start: i, end: j))
+                i = j
+            case 35:
+                var j = i + 1
+                while j < n, p[j] != 10, p[j] != 13 { j += 1 }
+                tokens.append(Token(kind: .comment, start: i, end: j))
+                i = j
+            case 92 where i + 1 < n && (p[i + 1] == 10 || p[i + 1] == 13):
+                let end = (p[i + 1] == 13 && i + 2 < n && p[i + 2] == 10) ? i + 3 : i + 2
+                tokens.append(Token(kind: .continuation, start: i, end: end))
+                i = end
+            case 34, 39:
+                lineHasCode = true
+                let end = scanString(p, quoteAt: i, raw: false)
+                tokens.append(Token(kind: end.ok ? .string : .error, start: i, end: end.end))
+                i = end.end
+            case 48...57:
+                lineHasCode = true
+                let end = scanNumber(p, i)
+                tokens.append(Token(kind: .number, start: i, end: end))
+                i = end
+            case 46 where i + 1 < n && p[i + 1] >= 48 && p[i + 1] <= 57:
+                lineHasCode = true
+                let end = scanNumber(p, i)
+                tokens.append(Token(kind: .number, start: i, end: end))
+                i = end
+            default:
+                if isNameStart(b) {
+                    lineHasCode = true
+                    var j = i + 1
+                    while j < n, isNameByte(p[j]) { j += 1 }
+                    // A string prefix (r, b, u, f and their pairs) right before a quote.
+                    if j < n, p[j] == 34 || p[j] == 39, j - i <= 2, isStringPrefix(p, i, j) {
+                        let raw = (i..<j).contains { p[$0] == 114 || p[$0] == 82 }
+                        let end = scanString(p, quoteAt: j, raw: raw)
+                        tokens.append(Token(kind: end.ok ? .string : .error, start: i, end: end.end))
+                        i = end.end
+                    } else {
+                        tokens.append(Token(kind: .name, start: i, end: j))
+                        i = j
+                    }
+                    continue
+                }
+                lineHasCode = true
+                let length = operatorLength(p, i)
+                if length == 0 {
+                    tokens.append(Token(kind: .error, start: i, end: i + 1))
+                    i += 1
+                    continue
+                }
+                if length == 1 {
+                    if b == 40 || b == 91 || b == 123 { depth += 1 }
+                    if b == 41 || b == 93 || b == 125 { depth = max(0, depth - 1) }
+                }
+                tokens.append(Token(kind: .op, start: i, end: i + length))
+                i += length
+            }
+        }
+        if lineHasCode { tokens.append(Token(kind: .newline, start: n, end: n)) }
+        while indents.count > 1 {
+            indents.removeLast()
+            tokens.append(Token(kind: .dedent, start: n, end: n))
+        }
+        tokens.append(Token(kind: .endMarker, start: n, end: n))
+    }
+
+    static func isStringPrefix(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var seen: Set<UInt8> = []
+        for k in start..<end {
+            let c = p[k] | 0x20
+            guard c == 114 || c == 98 || c == 117 || c == 102, seen.insert(c).inserted else { return false }
+        }
+        if seen.contains(117) && seen.count > 1 { return false }
+        if seen.contains(98) && seen.contains(102) { return false }
+        return true
+    }
+
+    /// The end of the string whose opening quote is at `q`; `ok` is false when it is not closed.
+    static func scanString(_ p: UnsafeBufferPointer<UInt8>, quoteAt q: Int, raw: Bool) -> (end: Int, ok: Bool) {
+        let n = p.count
+        let quote = p[q]
+        let triple = q + 2 < n && p[q + 1] == quote && p[q + 2] == quote
+        var j = q + (triple ? 3 : 1)
+        while j < n {
+            let c = p[j]
+            if c == 92 { j += 2; continue }
+            if triple {
+                if c == quote, j + 2 < n, p[j + 1] == quote, p[j + 2] == quote { return (j + 3, true) }
+            } else {
+                if c == quote { return (j + 1, true) }
+                if c == 10 || c == 13 { return (j, false) }
+            }
+            j += 1
+        }
+        return (n, false)
+    }
+
+    static func scanNumber(_ p: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
+        let n = p.count
+        var j = start
+        while j < n {
+            let c = p[j]
+            if isNameByte(c) || c == 46 {
+                // exponent sign: 1e-5, 1E+5
+                if (c == 101 || c == 69), j + 1 < n, p[j + 1] == 43 || p[j + 1] == 45,
+                   !(j > start + 1 && (p[start + 1] | 0x20) == 120) {
+                    j += 2
+                    continue
+                }
+                j += 1
+            } else {
+                break
+            }
+        }
+        return j
+    }
+
+    static func operatorLength(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        let n = p.count
+        let a = p[i]
+        let b: UInt8 = i + 1 < n ? p[i + 1] : 0
+        let c: UInt8 = i + 2 < n ? p[i + 2] : 0
+        if (a == 42 && b == 42 && c == 61) || (a == 47 && b == 47 && c == 61) || (a == 62 && b == 62 && c == 61)
+            || (a == 60 && b == 60 && c == 61) || (a == 46 && b == 46 && c == 46) { return 3 }
+        switch (a, b) {
+        case (45, 62), (42, 42), (47, 47), (61, 61), (33, 61), (60, 61), (62, 61), (60, 60), (62, 62),
+             (43, 61), (45, 61), (42, 61), (47, 61), (37, 61), (38, 61), (124, 61), (94, 61), (64, 61), (58, 61):
+            return 2
+        default:
+            break
+        }
+        switch a {
+        case 40, 41, 91, 93, 123, 125, 58, 44, 59, 43, 45, 42, 47, 124, 38, 60, 62, 61, 46, 37, 126, 94, 64, 33:
+            return 1
+        default:
+            return 0
+        }
+    }
+}

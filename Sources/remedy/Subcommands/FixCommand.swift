@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import RemedyCore
+import RemedyGit
+import RemedyPython
+
+/// `remedy fix [LOG...] --repo DIR`: the whole workflow — each finding tried in its own
+/// worktree, verified by rerunning its tests, and published only when fixed.
+struct FixCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fix",
+        abstract: "Fix what the logs (or a fresh test run) show, verify each fix by rerunning the tests, and publish it.")
+
+    @Argument(help: ArgumentHelp("pytest output or JUnit XML files; with none, the suite is run first (on HEAD, in a worktree).", valueName: "LOG"))
+    var logs: [String] = []
+
+    @OptionGroup var run: RunOptions
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: "branch (one branch per root cause), patch (git format-patch files) or apply (edit the working tree).")
+    var mode: PublishMode = .branch
+
+    @Option(name: .customLong("rule"), help: ArgumentHelp("Only findings of this rule (repeatable).", valueName: "ID"))
+    var rules: [String] = []
+
+    @Option(name: .customLong("finding"), help: ArgumentHelp("Only this finding, by its number (repeatable).", valueName: "N"))
+    var findings: [Int] = []
+
+    @Flag(name: .long, help: "Allow unsafe fixes (flagged for review).")
+    var unsafe = false
+
+    @Option(name: .long, help: ArgumentHelp("Prefix of fix branches.", valueName: "PREFIX"))
+    var branchPrefix: String = "remedy/"
+
+    @Option(name: .long, help: ArgumentHelp("Where patch files go (default: .git/remedy/patches, unverified candidates in .git/remedy/candidates).", valueName: "DIR"))
+    var patchDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Publish at most this many branches in one run.", valueName: "N"))
+    var maxBranches: Int?
+
+    func validate() throws {
+        if branchPrefix.isEmpty || branchPrefix.contains("..") || branchPrefix.contains(" ") {
+            throw ValidationError("--branch-prefix must be a valid ref prefix such as remedy/")
+        }
+        if let maxBranches, maxBranches < 0 { throw ValidationError("--max-branches must not be negative") }
+    }
+
+    func run() async throws {
+        var options = FixOptions()
+        options.mode = mode
+        options.rules = rules
+        options.findings = findings
+        options.unsafe = unsafe
+        options.branchPrefix = branchPrefix
+        options.patchDirectory = patchDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        options.maxBranches = maxBranches
+        let session = try FixSession(repo: run.repo, runOptions: run, common: common, options: options)
+        let summary = try await session.fix(logs: logs)
+        Console.output(try FixReport(summary: summary).render(common.format, style: .forStandardOutput()))
+        if !summary.allFixed { throw ExitCode(1) }
+    }
+}
+
+/// Opens the repository, takes the lock, loads the rules: what `fix`, `plan` and `demo` share.
+final class FixSession {
+    let repository: Repository
+    let workflow: FixWorkflow
+    let pack: PythonPack
+    private let lock: RunLock
+
+    init(repo: String, runOptions: RunOptions, common: CommonOptions, options: FixOptions) throws {
+        repository = try Repository(path: URL(fileURLWithPath: repo).standardizedFileURL.path)
+        _ = try repository.headCommit()
+        lock = try RunLock(stateDirectory: repository.stateDirectory)
+        let stale = try repository.removeStaleCandidates()
+        if stale > 0 { Console.progress("removed \(stale) worktree(s) left by an earlier run") }
+        pack = PythonPack(root: repository.workdir)
+        let rules = try common.loadRules(pack: pack)
+        workflow = FixWorkflow(pack: pack, repository: repository, runner: runOptions.runner(workdir: repository.workdir), rules: rules,
+                               options: options, progress: Console.progress)
+    }
+
+    deinit { lock.release() }
+
+    /// The run to repair: the logs, or the suite run on HEAD.
+    func testRun(logs: [String], runID: String) async throws -> TestRun {
+        if logs.isEmpty { return try await workflow.runSuiteOnHead(runID: runID) }
+        let run = try pack.logReader.read(paths: logs)
+        for diagnostic in run.diagnostics { Console.warning(diagnostic) }
+        return run
+    }
+
+    func fix(logs: [String]) async throws -> FixSummary {
+        let runID = FixWorkflow.newRunID()
+        let testRun = try await testRun(logs: logs, runID: runID)
+        let summary = try await workflow.run(testRun, runID: runID)
+        if !logs.isEmpty {
+            let touched = Set(summary.findings.flatMap { $0.tests.map { String($0.split(separator: "::").first ?? "") } })
+            let diffs = summary.findings.flatMap { $0.attempts.compactMap(\.diff) }.joined()
+            let dirty = summary.dirtyPaths.filter { path in touched.contains(path) || diffs.contains("+++ b/\(path)\n") }
+            if !dirty.isEmpty {
+                Console.warning("the log may come from a tree that differs from HEAD: \(dirty.joined(separator: ", ")) changed since the last commit; fixes are built and verified on HEAD")
+            }
+        }
+        return summary
+    }
+}

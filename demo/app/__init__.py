@@ -1,0 +1,1 @@
+"""The product under test: a tiny chat service."""
