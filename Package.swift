@@ -73,12 +73,14 @@ let package = Package(
             ],
             plugins: ["RemedyEmbedPlugin"]
         ),
-        .testTarget(name: "RemedyCoreTests", dependencies: ["RemedyCore"]),
-        .testTarget(name: "RemedyPythonTests", dependencies: ["RemedyPython", "RemedyCore"]),
-        .testTarget(name: "RemedyGitTests", dependencies: ["RemedyGit", "RemedyCore"]),
+        // Helpers the test targets share: temporary folders, commands, fixtures.
+        .target(name: "RemedyTestSupport", dependencies: ["RemedyCore"], path: "Tests/RemedyTestSupport"),
+        .testTarget(name: "RemedyCoreTests", dependencies: ["RemedyCore", "RemedyTestSupport"]),
+        .testTarget(name: "RemedyPythonTests", dependencies: ["RemedyPython", "RemedyCore", "RemedyTestSupport"]),
+        .testTarget(name: "RemedyGitTests", dependencies: ["RemedyGit", "RemedyCore", "RemedyTestSupport"]),
         .testTarget(
             name: "RemedyEndToEndTests",
-            dependencies: ["RemedyCore", "RemedyGit", "RemedyPython", "remedy"]
+            dependencies: ["RemedyCore", "RemedyGit", "RemedyPython", "RemedyTestSupport", "remedy"]
         ),
     ]
 )

@@ -19,7 +19,7 @@ public struct JUnitReader: Sendable {
         var rootName: String? = nil
 
         let scanner = XMLScanner(bytes: bytes)
-        let openDepth: Int
+        var openDepth = 0
         do {
             openDepth = try scanner.scan(wantText: { detail != nil }) { event in
                 switch event {
@@ -75,7 +75,10 @@ public struct JUnitReader: Sendable {
             }
         } catch let error as XMLScanner.SyntaxError {
             let at = XMLScanner.position(of: error.offset, in: bytes)
-            throw RemedyError.badInput("\(source):\(at.line):\(at.column): malformed XML: \(error.message)")
+            guard error.atEnd, sawTestcase else {
+                throw RemedyError.badInput("\(source):\(at.line):\(at.column): malformed XML: \(error.message)")
+            }
+            openDepth = max(1, stack.count)
         }
         if openDepth > 0 {
             let at = XMLScanner.position(of: bytes.count, in: bytes)

@@ -14,6 +14,8 @@ public struct XMLScanner {
     public struct SyntaxError: Error, Sendable {
         public var message: String
         public var offset: Int
+        /// The document ends in the middle of markup: cut off rather than malformed.
+        public var atEnd = false
     }
 
     private let bytes: [UInt8]
@@ -39,10 +41,12 @@ public struct XMLScanner {
     public func scan(wantText: () -> Bool, _ handle: (Event) throws -> Void) throws -> Int {
         let n = bytes.count
         var i = 0
-        var depth = 0
+        var open: [String] = []
+        var depth: Int { open.count }
         var sawRoot = false
         return try bytes.withUnsafeBufferPointer { p -> Int in
             func fail(_ message: String, _ at: Int) -> SyntaxError { SyntaxError(message: message, offset: at) }
+            func cut(_ message: String, _ at: Int) -> SyntaxError { SyntaxError(message: message, offset: at, atEnd: true) }
             func find(_ a: UInt8, _ b: UInt8, _ c: UInt8, from: Int) -> Int? {
                 var j = from
                 while j + 2 < n {
@@ -65,24 +69,24 @@ public struct XMLScanner {
                     continue
                 }
                 // i at '<'
-                guard i + 1 < n else { throw fail("document ends inside a tag", i) }
+                guard i + 1 < n else { throw cut("document ends inside a tag", i) }
                 let next = p[i + 1]
                 if next == 63 { // <? … ?>
                     guard let end = XMLScanner.findPair(p, 63, 62, from: i + 2) else {
-                        throw fail("unterminated processing instruction", i)
+                        throw cut("unterminated processing instruction", i)
                     }
                     i = end + 2
                     continue
                 }
                 if next == 33 { // <!-- -->, <![CDATA[ ]]>, <!DOCTYPE >
                     if i + 3 < n, p[i + 2] == 45, p[i + 3] == 45 {
-                        guard let end = find(45, 45, 62, from: i + 4) else { throw fail("unterminated comment", i) }
+                        guard let end = find(45, 45, 62, from: i + 4) else { throw cut("unterminated comment", i) }
                         i = end + 3
                         continue
                     }
                     if i + 8 < n, p[i + 2] == 91, p[i + 3] == 67 { // <![C
                         let start = i + 9
-                        guard let end = find(93, 93, 62, from: start) else { throw fail("unterminated CDATA section", i) }
+                        guard let end = find(93, 93, 62, from: start) else { throw cut("unterminated CDATA section", i) }
                         if depth > 0, wantText() {
                             try handle(.text(String(decoding: UnsafeBufferPointer(rebasing: p[start..<end]), as: UTF8.self)))
                         }
@@ -91,7 +95,7 @@ public struct XMLScanner {
                     }
                     var j = i + 2
                     while j < n, p[j] != 62 { j += 1 }
-                    guard j < n else { throw fail("unterminated declaration", i) }
+                    guard j < n else { throw cut("unterminated declaration", i) }
                     i = j + 1
                     continue
                 }
@@ -101,9 +105,10 @@ public struct XMLScanner {
                     while j < n, p[j] != 62, !XMLScanner.isSpace(p[j]) { j += 1 }
                     let name = String(decoding: UnsafeBufferPointer(rebasing: p[nameStart..<j]), as: UTF8.self)
                     while j < n, p[j] != 62 { j += 1 }
-                    guard j < n else { throw fail("document ends inside the end tag </\(name)>", i) }
-                    guard depth > 0 else { throw fail("end tag </\(name)> with no open element", i) }
-                    depth -= 1
+                    guard j < n else { throw cut("document ends inside the end tag </\(name)>", i) }
+                    guard let innermost = open.last else { throw fail("end tag </\(name)> with no open element", i) }
+                    guard innermost == name else { throw fail("end tag </\(name)> does not close <\(innermost)>", i) }
+                    open.removeLast()
                     try handle(.end(name: name))
                     i = j + 1
                     continue
@@ -119,7 +124,7 @@ public struct XMLScanner {
                 var selfClosing = false
                 while true {
                     while j < n, XMLScanner.isSpace(p[j]) { j += 1 }
-                    guard j < n else { throw fail("document ends inside the tag <\(name)>", i) }
+                    guard j < n else { throw cut("document ends inside the tag <\(name)>", i) }
                     if p[j] == 62 { j += 1; break }
                     if p[j] == 47 {
                         guard j + 1 < n, p[j + 1] == 62 else { throw fail("expected '>' after '/' in <\(name)>", j) }
@@ -129,17 +134,20 @@ public struct XMLScanner {
                     }
                     let keyStart = j
                     while j < n, p[j] != 61, !XMLScanner.isSpace(p[j]), p[j] != 62 { j += 1 }
+                    if j >= n { throw cut("document ends inside the tag <\(name)>", i) }
                     let key = String(decoding: UnsafeBufferPointer(rebasing: p[keyStart..<j]), as: UTF8.self)
                     while j < n, XMLScanner.isSpace(p[j]) { j += 1 }
-                    guard j < n, p[j] == 61 else { throw fail("attribute '\(key)' of <\(name)> has no value", j) }
+                    if j >= n { throw cut("document ends inside the tag <\(name)>", i) }
+                    guard p[j] == 61 else { throw fail("attribute '\(key)' of <\(name)> has no value", j) }
                     j += 1
                     while j < n, XMLScanner.isSpace(p[j]) { j += 1 }
-                    guard j < n, p[j] == 34 || p[j] == 39 else { throw fail("attribute '\(key)' of <\(name)> is not quoted", j) }
+                    if j >= n { throw cut("document ends inside the tag <\(name)>", i) }
+                    guard p[j] == 34 || p[j] == 39 else { throw fail("attribute '\(key)' of <\(name)> is not quoted", j) }
                     let quote = p[j]
                     let valueStart = j + 1
                     j = valueStart
                     while j < n, p[j] != quote { j += 1 }
-                    guard j < n else { throw fail("document ends inside attribute '\(key)' of <\(name)>", valueStart) }
+                    guard j < n else { throw cut("document ends inside attribute '\(key)' of <\(name)>", valueStart) }
                     attributes[key] = try XMLScanner.decode(p, valueStart, j)
                     j += 1
                 }
@@ -148,7 +156,7 @@ public struct XMLScanner {
                 if selfClosing {
                     try handle(.end(name: name))
                 } else {
-                    depth += 1
+                    open.append(name)
                 }
                 i = j
             }

@@ -186,7 +186,11 @@ struct PytestOutputParser {
         for skip in skipLines {
             var remaining = skip.count
             for id in order where remaining > 0 {
-                guard var test = byID[id], test.outcome == .skipped, test.file == skip.path, (test.failure?.message ?? "").isEmpty else { continue }
+                // -v prints the reason cut to the terminal's width ("Streaming r..."): the summary's is whole.
+                guard var test = byID[id], test.outcome == .skipped, test.file == skip.path else { continue }
+                let shown = test.failure?.message ?? ""
+                let stem = shown.hasSuffix("...") ? String(shown.dropLast(3)) : shown
+                guard shown.isEmpty || (skip.reason.hasPrefix(stem) && shown != skip.reason) else { continue }
                 test.failure = Failure(exceptionType: Failure.skippedType, message: skip.reason, frames: skip.line.map { [Frame(path: skip.path, line: $0)] } ?? [], phase: .skip)
                 byID[id] = test
                 remaining -= 1

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import RemedyCore
+import RemedyTestSupport
+@testable import RemedyPython
+
+/// Reading pytest's reports captured from real runs (Tests/Fixtures/pytest).
+@Suite struct PytestReadingTests {
+    let reader = PythonPack(root: Fixtures.packageRoot + "/demo").logReader
+
+    func read(_ fixture: String) throws -> TestRun {
+        try reader.read(bytes: Fixtures.bytes("pytest/" + fixture), source: fixture)
+    }
+
+    static let websocketMessage = "'WebSocketTestClient' object has no attribute 'send_message_and_wait'"
+
+    @Test(arguments: ["demo-rA.txt", "demo-q-rA.txt", "demo-v-tbshort.txt", "demo-xunit1.xml", "demo-xunit2.xml"])
+    func everyFormatReadsTheSameRun(fixture: String) throws {
+        let run = try read(fixture)
+        let totals = run.totals
+        #expect(totals.total == 12)
+        #expect(totals.failed == 8)
+        #expect(totals.passed == 3)
+        #expect(totals.skipped == 1)
+        let failing = run.cases.filter { $0.outcome == .failed }
+        #expect(failing.allSatisfy { $0.failure?.exceptionType == "AttributeError" })
+        let isolated = try #require(run.cases.first { $0.id == "tests/integration/test_websocket_message_flow_integration.py::TestConcurrentUsers::test_users_are_isolated" })
+        #expect(isolated.failure?.message == Self.websocketMessage)
+        #expect(isolated.file == "tests/integration/test_websocket_message_flow_integration.py")
+        #expect(isolated.failure?.phase == .call)
+        let skipped = try #require(run.cases.first { $0.outcome == .skipped })
+        #expect(skipped.failure?.message == "Streaming replies are not implemented yet")
+        #expect(skipped.file == "tests/test_chat_router.py")
+    }
+
+    @Test func tracebackFramesPointIntoTheTestFile() throws {
+        let run = try read("demo-rA.txt")
+        let test = try #require(run.cases.first { $0.id.hasSuffix("::test_message_gets_a_reply") })
+        #expect(test.failure?.frames.contains(Frame(path: "tests/integration/test_websocket_message_flow_integration.py", line: 12)) == true)
+    }
+
+    @Test(arguments: ["collection-error-continue-rA.txt", "collection-error-xunit1.xml", "collection-error-rA.txt"])
+    func collectionErrors(fixture: String) throws {
+        let run = try read(fixture)
+        let error = try #require(run.cases.first { $0.outcome == .error })
+        #expect(error.id == "tests/test_guarded.py")
+        #expect(error.failure?.exceptionType == "ModuleNotFoundError")
+        #expect(error.failure?.message == "No module named 'shared'")
+        #expect(error.failure?.phase == .collection)
+        if fixture != "collection-error-rA.txt" {
+            let keyError = try #require(run.cases.first { $0.id == "tests/test_fine.py::test_name" })
+            #expect(keyError.failure?.exceptionType == "KeyError")
+            #expect(keyError.failure?.message == "'b'")
+        } else {
+            #expect(run.diagnostics.contains { $0.contains("Interrupted") })
+        }
+    }
+
+    @Test func hintIsKeptApartFromTheMessage() {
+        let dialect = PytestDialect()
+        let failure = dialect.failure(message: "AttributeError: 'E2EAuthHelper' object has no attribute 'create_test_user_with_token'. Did you mean: 'create_test_user_with_auth'?",
+                                      type: nil, text: "", outcome: .failed)
+        #expect(failure.message == "'E2EAuthHelper' object has no attribute 'create_test_user_with_token'")
+        #expect(failure.hint == "create_test_user_with_auth")
+        let text = "E   AttributeError: 'A' object has no attribute 'x'. Did you mean: 'y'?\n\nt.py:3: AttributeError"
+        let fromText = PythonFailureText.failure(text: Substring(text), fallback: nil, phase: .call)
+        #expect(fromText.hint == "y")
+        #expect(fromText.message == "'A' object has no attribute 'x'")
+    }
+
+    @Test func nodeIdsWithoutAFileAttribute() {
+        let withRoot = PytestDialect(root: Fixtures.packageRoot + "/demo")
+        #expect(withRoot.testIdentity(classname: "tests.integration.test_end_to_end_business_logic_integration.TestBusinessLogic", name: "test_x", file: nil).id
+                == "tests/integration/test_end_to_end_business_logic_integration.py::TestBusinessLogic::test_x")
+        let noRoot = PytestDialect()
+        #expect(noRoot.testIdentity(classname: "pkg.test_mod.TestA.TestB", name: "test_y[1-2]", file: nil).id == "pkg/test_mod.py::TestA::TestB::test_y[1-2]")
+        #expect(noRoot.testIdentity(classname: "pkg.test_mod", name: "test_z", file: nil).id == "pkg/test_mod.py::test_z")
+    }
+
+    @Test func badLogsGetClearErrors() {
+        func message(_ bytes: [UInt8]) -> String {
+            do { _ = try reader.read(bytes: bytes, source: "log.txt"); return "read" } catch { return "\(error)" }
+        }
+        #expect(message([]) .hasPrefix("log.txt: the log is empty"))
+        #expect(message([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]).hasPrefix("log.txt: binary data at byte 4"))
+        #expect(message(Array("hello world\nnothing here".utf8)).hasPrefix("log.txt: unknown log format"))
+        #expect(message(Array("<html><body></body></html>".utf8)).contains("not a JUnit report"))
+        #expect(message(Array("<testsuites><testsuite><testcase name=\"a\" classname=\"t\"></testsuite>".utf8)).hasPrefix("log.txt:1:"))
+    }
+
+    @Test func truncatedJUnitGivesAPartialRunAndADiagnostic() throws {
+        let bytes = Fixtures.bytes("pytest/demo-xunit1.xml")
+        let cut = Array(bytes.prefix(bytes.count / 2))
+        let run = try reader.read(bytes: cut, source: "cut.xml")
+        #expect(run.cases.count > 0 && run.cases.count < 12)
+        #expect(run.diagnostics.contains { $0.contains("cut off") })
+    }
+
+    @Test func cutOffTerminalLogIsSaidSo() throws {
+        let text = Fixtures.text("pytest/demo-rA.txt")
+        let cut = String(text.prefix(text.count * 2 / 3))
+        let run = try reader.read(bytes: Array(cut.utf8), source: "cut.txt")
+        #expect(run.diagnostics.contains { $0.contains("ends before pytest's final counts") })
+    }
+
+    @Test func colouredOutputIsRead() throws {
+        let text = Fixtures.text("pytest/demo-rA.txt").replacingOccurrences(of: "FAILED ", with: "\u{1B}[31mFAILED\u{1B}[0m ")
+        let run = try reader.read(bytes: Array(text.utf8), source: "colour.txt")
+        #expect(run.totals.failed == 8)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import RemedyCore
+import RemedyTestSupport
+@testable import RemedyPython
+
+/// Clustering the demo's real run, with call sites found by scanning the demo's files.
+@Suite struct TriageTests {
+    let root = Fixtures.packageRoot + "/demo"
+
+    func clusters(_ fixture: String) throws -> [Cluster] {
+        let pack = PythonPack(root: root)
+        let run = try pack.logReader.read(bytes: Fixtures.bytes("pytest/" + fixture), source: fixture)
+        return Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: root).clusters(of: run)
+    }
+
+    @Test func oneClusterPerRenamedMethodRankedByTests() throws {
+        let all = try clusters("demo-rA.txt")
+        let failures = all.filter { !$0.isSkip }
+        #expect(failures.count == 2)
+        #expect(failures[0].signature.parameters == ["class": "WebSocketTestClient", "name": "send_message_and_wait"])
+        #expect(failures[0].tests.count == 5)
+        #expect(failures[0].files == [FileImpact(path: "tests/integration/test_websocket_message_flow_integration.py", tests: 5, callSites: 6)])
+        #expect(failures[1].signature.parameters == ["class": "E2EAuthHelper", "name": "create_test_user_with_token"])
+        #expect(failures[1].files == [FileImpact(path: "tests/integration/test_end_to_end_business_logic_integration.py", tests: 3, callSites: 3)])
+        #expect(all.filter(\.isSkip).map(\.message) == ["Streaming replies are not implemented yet"])
+    }
+
+    @Test func junitAndTextGiveTheSameSignatures() throws {
+        let text = try clusters("demo-rA.txt").map(\.signature.hash)
+        let junit = try clusters("demo-xunit2.xml").map(\.signature.hash)
+        #expect(text == junit)
+    }
+
+    /// A skipped test has no traceback, yet its calls count.
+    @Test func callSitesCountFilesWhoseTestsWereSkipped() throws {
+        let folder = TemporaryFolder()
+        try folder.write([
+            "tests/test_skipped.py": "import pytest\n\n@pytest.mark.skip(reason='x')\ndef test_a(helper):\n    helper.create_test_user_with_token('a')\n    helper.create_test_user_with_token('b')\n",
+            "tests/test_failing.py": "def test_b(helper):\n    helper.create_test_user_with_token('c')\n",
+        ])
+        let run = TestRun(cases: [
+            TestCase(id: "tests/test_skipped.py::test_a", file: "tests/test_skipped.py", outcome: .skipped, failure: Failure(exceptionType: Failure.skippedType, message: "x", phase: .skip)),
+            TestCase(id: "tests/test_failing.py::test_b", file: "tests/test_failing.py", outcome: .failed,
+                     failure: Failure(exceptionType: "AttributeError", message: "'E2EAuthHelper' object has no attribute 'create_test_user_with_token'", phase: .call)),
+        ])
+        let pack = PythonPack(root: folder.path)
+        let cluster = try #require(Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: folder.path).clusters(of: run).first)
+        #expect(cluster.files == [FileImpact(path: "tests/test_failing.py", tests: 1, callSites: 1), FileImpact(path: "tests/test_skipped.py", tests: 0, callSites: 2)])
+    }
+
+    @Test func reportRendersTheSeedSections() throws {
+        let pack = PythonPack(root: root)
+        let run = try pack.logReader.read(bytes: Fixtures.bytes("pytest/demo-rA.txt"), source: "demo-rA.txt")
+        let clusters = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: root).clusters(of: run)
+        let report = TriageReport(run: run, clusters: clusters, findings: [])
+        #expect(report.rates.execution == 91.7)
+        #expect(report.rates.failure == 72.7)
+        let text = try report.render(.text)
+        #expect(text.contains("TOTAL                                                               12       3       8       0        1"))
+        #expect(text.contains("1. AttributeError: 'WebSocketTestClient' object has no attribute 'send_message_and_wait'"))
+        let markdown = try report.render(.markdown)
+        #expect(markdown.contains("| `tests/integration/test_end_to_end_business_logic_integration.py` | 3 | 0 | 3 | 0 | 0 | failing |"))
+        let json = try JSONSerialization.jsonObject(with: Data(try report.render(.json).utf8)) as? [String: Any]
+        #expect(json?["schema"] as? String == "remedy/triage/v1")
+        #expect((json?["causes"] as? [Any])?.count == 2)
+    }
+}
