@@ -23,7 +23,9 @@ public final class Repository: SourceControl {
         let rc = git_repository_open_ext(&repository, path, 0, nil)
         if rc < 0 {
             do { try Git.check(rc, "git_repository_open_ext") } catch let error as GitError {
-                if error.isOwnershipError {
+                // libgit2 1.5.1 reports a foreign owner as GIT_EOWNER, or (when it then looks
+                // for safe.directory and finds none) as "config value 'safe.directory' was not found".
+                if error.isOwnershipError || error.message.contains("not owned by current user") || error.message.contains("safe.directory") {
                     throw RemedyError.badInput("\(path): the repository is owned by another user; run Remedy as its owner, or trust it with: git config --global --add safe.directory \(path)")
                 }
                 if error.isNotFound {
