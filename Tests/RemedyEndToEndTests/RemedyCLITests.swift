@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+import RemedyCore
+import RemedyTestSupport
+
+/// The built `remedy` binary, run as a user runs it, on real repositories and real pytest.
+@Suite(.serialized) struct RemedyCLITests {
+    let remedy = Fixtures.remedyBinary
+
+    func remedy(_ arguments: [String], in directory: String = "/") async throws -> ChildProcess.Result {
+        try await Command.run(remedy, arguments, in: directory, environment: ["NO_COLOR": "1"])
+    }
+
+    /// A project like the demo, committed, with a failing suite.
+    func demoRepository() async throws -> TemporaryFolder {
+        let folder = TemporaryFolder("e2e")
+        try folder.write(Fixtures.demoProject())
+        try await Command.git(["init", "-q"], in: folder.path)
+        try await Command.git(["add", "-A"], in: folder.path)
+        try await Command.git(["commit", "-qm", "demo"], in: folder.path)
+        return folder
+    }
+
+    @Test func demoEndsWithOneVerifiedBranchAndOneUnverifiedCandidate() async throws {
+        let parent = TemporaryFolder("demo")
+        let dir = parent.path + "/repo"
+        let result = try await remedy(["demo", "--dir", dir, "--format", "json"])
+        #expect(result.status == 0, "\(result.output)")
+        let json = try #require(result.output.range(of: "{\n").map { String(result.output[$0.lowerBound...]) })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let findings = try #require((object["fix"] as? [String: Any])?["findings"] as? [[String: Any]])
+        #expect(findings.count == 2)
+        let branches = findings.compactMap { $0["branch"] as? String }
+        #expect(branches == ["remedy/python.missing-method/154d5b68"])
+        let candidate = try #require(findings[1]["patchFile"] as? String)
+        #expect(candidate.hasSuffix("0002-python.missing-method-e47ac754.unverified.patch"))
+        #expect(FileManager.default.fileExists(atPath: candidate))
+
+        // On the branch the affected tests pass; the real mismatch was never called fixed.
+        let listed = try await Command.git(["branch", "--list", "remedy/*"], in: dir).output
+        #expect(listed.contains("remedy/python.missing-method/154d5b68"))
+        try await Command.git(["checkout", "-q", "remedy/python.missing-method/154d5b68"], in: dir)
+        let pytest = try await Command.run("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/integration/test_websocket_message_flow_integration.py"], in: dir,
+                                           environment: ["PYTHONDONTWRITEBYTECODE": "1"])
+        #expect(pytest.status == 0, "\(pytest.output)")
+        #expect(pytest.output.contains("5 passed"))
+    }
+
+    @Test func fixFromALogLeavesTheUsersTreeAloneAndASecondRunOpensNothing() async throws {
+        let folder = try await demoRepository()
+        // The user's own uncommitted and untracked work.
+        try folder.write(["app/chat.py": folder.read("app/chat.py")! + "\n# work in progress\n", "scratch.txt": "mine\n"])
+        let status = try await Command.git(["status", "--porcelain"], in: folder.path).output
+        let head = try await Command.git(["rev-parse", "HEAD"], in: folder.path).output
+
+        let first = try await remedy(["fix", Fixtures.path("pytest/demo-xunit1.xml"), "--repo", folder.path, "--rule", "python.missing-method"])
+        #expect(first.status == 1, "one finding is left unresolved: \(first.output)")
+        #expect(first.output.contains("branch remedy/python.missing-method/154d5b68 (created)"))
+        #expect(first.output.contains("unverified candidate kept for review"))
+
+        #expect(try await Command.git(["status", "--porcelain"], in: folder.path).output == status)
+        #expect(try await Command.git(["rev-parse", "HEAD"], in: folder.path).output == head)
+        #expect(folder.read("scratch.txt") == "mine\n")
+        #expect(folder.read("app/chat.py")?.hasSuffix("# work in progress\n") == true)
+        let tip = try await Command.git(["rev-parse", "remedy/python.missing-method/154d5b68"], in: folder.path).output
+
+        let second = try await remedy(["fix", Fixtures.path("pytest/demo-xunit1.xml"), "--repo", folder.path, "--finding", "1"])
+        #expect(second.status == 0, "\(second.output)")
+        #expect(second.output.contains("already proposed"))
+        #expect(try await Command.git(["rev-parse", "remedy/python.missing-method/154d5b68"], in: folder.path).output == tip)
+        let message = try await Command.git(["log", "-1", "--format=%B", "remedy/python.missing-method/154d5b68"], in: folder.path).output
+        #expect(message.contains("Remedy-Rule: python.missing-method\nRemedy-Signature: 154d5b68"))
+        #expect(message.contains("TestConcurrentUsers::test_users_are_isolated: failed -> passed"))
+    }
+
+    /// With no log, Remedy runs the suite itself (on HEAD, in a worktree) first.
+    @Test func fixWithoutALogRunsTheSuiteAndPatchModeWritesFilesGitAmApplies() async throws {
+        let folder = try await demoRepository()
+        let patches = TemporaryFolder("patches")
+        let result = try await remedy(["fix", "--repo", folder.path, "--mode", "patch", "--patch-dir", patches.path, "--finding", "1", "--format", "json"])
+        #expect(result.status == 0, "\(result.output)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: patches.path)
+        #expect(files == ["0001-python.missing-method-154d5b68.patch"])
+        let branches = try await Command.git(["branch", "--list", "remedy/*"], in: folder.path).output
+        #expect(branches.isEmpty)
+        try await Command.git(["checkout", "-q", "-b", "apply-here"], in: folder.path)
+        let am = try await Command.git(["am", "-q", patches.path + "/" + files[0]], in: folder.path)
+        #expect(am.status == 0, "\(am.output)")
+        let pytest = try await Command.run("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/integration/test_websocket_message_flow_integration.py"], in: folder.path,
+                                           environment: ["PYTHONDONTWRITEBYTECODE": "1"])
+        #expect(pytest.output.contains("5 passed"), "\(pytest.output)")
+    }
+
+    @Test func triagePrintsTheSeedReport() async throws {
+        let result = try await remedy(["triage", Fixtures.path("pytest/demo-rA.txt"), "--repo", Fixtures.packageRoot + "/demo"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("Root causes, by tests affected"))
+        #expect(result.output.contains("tests/integration/test_websocket_message_flow_integration.py: 5 tests, 6 call sites"))
+        #expect(result.output.contains("rule: python.missing-method"))
+        #expect(!result.output.contains("\u{1B}["), "no colour when not on a terminal")
+    }
+
+    @Test func aCopiedBinaryStillFindsItsPlaybooks() async throws {
+        let folder = TemporaryFolder("copy")
+        let copy = folder.path + "/remedy"
+        try FileManager.default.copyItem(atPath: remedy, toPath: copy)
+        let result = try await Command.run(copy, ["playbooks", "list"], in: folder.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("python.missing-method"))
+    }
+
+    @Test(arguments: [
+        (["triage", "/no/such/log.txt"], "no such log file"),
+        (["fix", "--repo", "/tmp"], "not a git repository"),
+        (["triage"], "Missing expected argument"),
+        (["fix", "--mode", "sideways"], "sideways"),
+        (["fix", "--test-timeout", "0"], "--test-timeout"),
+    ])
+    func badInputExitsWithTwoAndOneClearLine(arguments: [String], expected: String) async throws {
+        let result = try await remedy(arguments)
+        #expect(result.status == 2, "\(result.output)")
+        #expect(result.output.contains(expected), "\(result.output)")
+        #expect(!result.output.contains("Fatal error"))
+    }
+
+    @Test func logsWithNothingToFixAndUnknownFormats() async throws {
+        let folder = try await demoRepository()
+        try folder.write(["passing.txt": "============ test session starts ============\nPASSED tests/test_chat_router.py::test_open_session_names_the_user\n====== 1 passed in 0.01s ======\n",
+                          "garbage.txt": "just some words\n"])
+        let nothing = try await remedy(["fix", folder.path + "/passing.txt", "--repo", folder.path])
+        #expect(nothing.status == 0, "\(nothing.output)")
+        #expect(nothing.output.contains("Nothing to fix"))
+        let unknown = try await remedy(["triage", folder.path + "/garbage.txt"])
+        #expect(unknown.status == 2)
+        #expect(unknown.output.contains("unknown log format"))
+    }
+}
