@@ -8,6 +8,9 @@ public struct FixReport: Sendable {
 
     public init(summary: FixSummary) { self.summary = summary }
 
+    /// How many targeted tests the text report lists per attempt.
+    static let changesShown = 10
+
     public func render(_ format: ReportFormat, style: Style = Style(color: false)) throws -> String {
         switch format {
         case .json: return try JSONOutput.encode(summary)
@@ -28,8 +31,14 @@ public struct FixReport: Sendable {
                 let verdict = a.verdict.isFixed ? style.green(a.verdict.label) : (a.verdict == .notReproduced ? style.yellow(a.verdict.label) : style.red(a.verdict.label))
                 out.append("  strategy \(a.strategy) (\(a.action), \(a.applicability.rawValue)): \(verdict)\(a.verdict.detail.map { " — \($0)" } ?? "")")
                 for note in a.notes { out.append("    " + note) }
-                for c in a.changes {
+                // Tests still failing first; a long list is cut (all of it is in --format json).
+                let ordered = a.changes.filter { $0.after != .passed } + a.changes.filter { $0.after == .passed }
+                for c in ordered.prefix(Self.changesShown) {
                     out.append("    \(c.test): \(c.before?.rawValue ?? "missing") → \(c.after?.rawValue ?? "missing")\(c.afterFailure.map { " (\($0))" } ?? "")")
+                }
+                if ordered.count > Self.changesShown {
+                    let passed = ordered.dropFirst(Self.changesShown).filter { $0.after == .passed }.count
+                    out.append("    … and \(ordered.count - Self.changesShown) more (\(passed) of them now pass; --format json lists all)")
                 }
             }
             if let branch = f.branch {

@@ -69,7 +69,13 @@ public struct AddWrapperMethod: Action {
         if !hint.isEmpty, let method = methods.first(where: { $0.name == hint }) {
             return (method, "chosen from Python's hint \"Did you mean: '\(hint)'\"")
         }
-        let scored = methods.map { ($0, NameSimilarity.score(name, $0.name)) }.sorted { $0.1 > $1.1 }
+        var scored = methods.map { ($0, NameSimilarity.score(name, $0.name)) }.sorted { $0.1 > $1.1 }
+        // A public name was renamed to a public name: a private helper (`_parse`) is taken
+        // only when no public method is similar enough.
+        if !name.hasPrefix("_") {
+            let publicOnes = scored.filter { !$0.0.name.hasPrefix("_") }
+            if let top = publicOnes.first, top.1 >= Self.threshold { scored = publicOnes }
+        }
         guard let best = scored.first, best.1 >= Self.threshold else {
             let names = methods.map(\.name).joined(separator: ", ")
             throw ActionRefusal("\(cls.name) has no method like \(name) (methods: \(names.isEmpty ? "none" : names))")
@@ -186,6 +192,11 @@ public struct AddWrapperMethod: Action {
                 before: ["f.py": "class Factory:\n    @classmethod\n    def create_with_session(cls, user):\n        return cls()"],
                 parameters: ["class": "Factory", "name": "create_with_token", "delegate": ""],
                 after: ["f.py": "class Factory:\n    @classmethod\n    def create_with_session(cls, user):\n        return cls()\n\n    @classmethod\n    def create_with_token(cls, user):\n        \"\"\"Compatibility alias of `create_with_session`, kept for callers of `create_with_token` (added by Remedy).\"\"\"\n        return cls.create_with_session(user)\n"]),
+            ActionExample(
+                "a public rename is preferred to a private helper of the same letters (dateutil's isoparser)",
+                before: ["iso.py": "class isoparser:\n    def parse_iso_date(self, datestr):\n        return self._parse_isodate(datestr)[0]\n\n    def _parse_isodate(self, dt_str):\n        return ([1, 2, 3], 10)\n"],
+                parameters: ["class": "isoparser", "name": "parse_isodate", "delegate": ""],
+                after: ["iso.py": "class isoparser:\n    def parse_iso_date(self, datestr):\n        return self._parse_isodate(datestr)[0]\n\n    def parse_isodate(self, datestr):\n        \"\"\"Compatibility alias of `parse_iso_date`, kept for callers of `parse_isodate` (added by Remedy).\"\"\"\n        return self.parse_iso_date(datestr)\n\n    def _parse_isodate(self, dt_str):\n        return ([1, 2, 3], 10)\n"]),
             ActionExample(
                 "the class is not in the repository",
                 before: ["a.py": "class Other:\n    def go(self):\n        pass\n"],

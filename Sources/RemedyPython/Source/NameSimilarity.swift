@@ -1,14 +1,16 @@
 /// How alike two identifiers are, for choosing a delegate when Python gives no hint:
-/// words (split at `_` and case changes) shared in order weigh most, characters settle the rest.
+/// the words (split at `_` and case changes) they share in order, and their letters with
+/// the separators taken out — so `parse_isodate` and `parse_iso_date` are as alike as
+/// the words `parse isodate` and `parse iso date` read.
 public enum NameSimilarity {
     public static func score(_ a: String, _ b: String) -> Double {
         let wa = words(a), wb = words(b)
         let common = lcs(wa, wb)
         let wordScore = wa.isEmpty || wb.isEmpty ? 0 : 2 * Double(common) / Double(wa.count + wb.count)
-        let ca = Array(a.lowercased().utf8), cb = Array(b.lowercased().utf8)
+        let ca = Array(wa.joined().utf8), cb = Array(wb.joined().utf8)
         let distance = levenshtein(ca, cb)
-        let charScore = 1 - Double(distance) / Double(max(ca.count, cb.count, 1))
-        return 0.7 * wordScore + 0.3 * charScore
+        let letterScore = 1 - Double(distance) / Double(max(ca.count, cb.count, 1))
+        return 0.5 * wordScore + 0.5 * letterScore
     }
 
     static func words(_ name: String) -> [String] {
