@@ -47,6 +47,7 @@ public struct FixReport: Sendable {
                 out.append("  " + style.yellow(status))
             }
             if f.applied { out.append("  " + style.green("applied to the working tree")) }
+            if let error = f.publishError { out.append("  " + style.red("not applied: ") + error) }
             if let patch = f.patchFile {
                 out.append("  " + (f.fixed ? "patch: " : style.yellow("unverified candidate kept for review: ")) + patch)
             }

@@ -54,6 +54,8 @@ public struct FindingResult: Codable, Sendable {
     /// Patch file written (patch mode, or an unverified candidate kept for review).
     public var patchFile: String?
     public var applied: Bool
+    /// Why a verified fix could not be published (a patch that no longer applies…).
+    public var publishError: String? = nil
 
     public var verdict: Verdict { attempts.last?.verdict ?? .rejected("no strategy could be tried") }
     public var fixed: Bool { attempts.contains { $0.verdict.isFixed } }
@@ -69,7 +71,8 @@ public struct FixSummary: Codable, Sendable {
     public var testSeconds: Double
     public var totalSeconds: Double
 
-    public var allFixed: Bool { findings.allSatisfy(\.fixed) }
+    /// Every finding fixed and published: the run's success (exit 0).
+    public var allFixed: Bool { findings.allSatisfy { $0.fixed && $0.publishError == nil } }
 }
 
 /// The fix workflow: for each finding, in its own worktree at HEAD — reproduce, apply
@@ -268,8 +271,13 @@ public final class FixWorkflow {
         case .patch:
             result.patchFile = try writePatch(commit, finding: finding, unverified: false)
         case .apply:
-            try repository.applyToWorkingTree(commit.diff)
-            result.applied = true
+            do {
+                try repository.applyToWorkingTree(commit.diff)
+                result.applied = true
+            } catch let error as RemedyError {
+                result.publishError = error.message
+                result.patchFile = try writePatch(commit, finding: finding, unverified: false)
+            }
         }
     }
 

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import RemedyCore
+import RemedyTestSupport
+
+/// The developer's and the bot's other paths through `remedy`, on real repositories.
+@Suite(.serialized) struct RemedyWorkflowTests {
+    func remedy(_ arguments: [String]) async throws -> ChildProcess.Result {
+        try await Command.run(Fixtures.remedyBinary, arguments, in: "/", environment: ["NO_COLOR": "1"])
+    }
+
+    func demoRepository() async throws -> TemporaryFolder {
+        let folder = TemporaryFolder("flow")
+        try folder.write(Fixtures.demoProject())
+        try await Command.git(["init", "-q"], in: folder.path)
+        try await Command.git(["add", "-A"], in: folder.path)
+        try await Command.git(["commit", "-qm", "demo"], in: folder.path)
+        return folder
+    }
+
+    let log = Fixtures.path("pytest/demo-xunit1.xml")
+
+    @Test func applyModeKeepsUncommittedChanges() async throws {
+        let folder = try await demoRepository()
+        try folder.write(["app/chat.py": folder.read("app/chat.py")! + "\n# my edit\n", "tests/helpers/ws.py": folder.read("tests/helpers/ws.py")! + "\n# mine too\n"])
+        let result = try await remedy(["fix", log, "--repo", folder.path, "--mode", "apply", "--finding", "1"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("applied to the working tree"))
+        let helper = try #require(folder.read("tests/helpers/ws.py"))
+        #expect(helper.contains("def send_message_and_wait("))
+        #expect(helper.hasSuffix("\n# mine too\n"))
+        #expect(folder.read("app/chat.py")?.hasSuffix("\n# my edit\n") == true)
+        let staged = try await Command.git(["diff", "--cached", "--name-only"], in: folder.path).output
+        #expect(staged.isEmpty, "the index is left alone")
+        let branches = try await Command.git(["branch", "--list", "remedy/*"], in: folder.path).output
+        #expect(branches.isEmpty)
+    }
+
+    @Test func applyModeChangesNothingWhenTheFixDoesNotApply() async throws {
+        let folder = try await demoRepository()
+        let mine = "class WebSocketTestClient:\n    pass  # rewritten by hand, not committed\n"
+        try folder.write(["tests/helpers/ws.py": mine])
+        let result = try await remedy(["fix", log, "--repo", folder.path, "--mode", "apply", "--finding", "1"])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("not applied: the fix does not apply cleanly over your uncommitted changes"))
+        #expect(result.output.contains("patch: "), "the verified fix is kept as a patch file")
+        #expect(folder.read("tests/helpers/ws.py") == mine)
+    }
+
+    /// A bot in a fresh clone sees the branch on the remote and proposes nothing again.
+    @Test func aFreshCloneSeesTheRemotesBranch() async throws {
+        let origin = try await demoRepository()
+        let first = try await remedy(["fix", log, "--repo", origin.path, "--finding", "1"])
+        #expect(first.status == 0, "\(first.output)")
+        let clones = TemporaryFolder("clone")
+        let clone = clones.path + "/repo"
+        try await Command.git(["clone", "-q", "--no-local", "--depth", "1", "file://" + origin.path, clone], in: clones.path)
+        try await Command.git(["fetch", "-q", "--depth", "1", "origin", "+refs/heads/remedy/*:refs/remotes/origin/remedy/*"], in: clone)
+        try await Command.git(["checkout", "-q", "--detach"], in: clone)
+        let second = try await remedy(["fix", log, "--repo", clone, "--finding", "1"])
+        #expect(second.status == 0, "\(second.output)")
+        #expect(second.output.contains("already proposed (refs/remotes/origin/remedy/python.missing-method/154d5b68)"))
+        let local = try await Command.git(["branch", "--list", "remedy/*"], in: clone).output
+        #expect(local.isEmpty)
+    }
+
+    @Test func maxBranchesCapsARun() async throws {
+        let folder = try await demoRepository()
+        let result = try await remedy(["fix", log, "--repo", folder.path, "--finding", "1", "--max-branches", "0"])
+        #expect(result.output.contains("not published: --max-branches 0 reached"))
+        let branches = try await Command.git(["branch", "--list", "remedy/*"], in: folder.path).output
+        #expect(branches.isEmpty)
+    }
+
+    @Test func planShowsCandidatesAndChangesNothing() async throws {
+        let folder = try await demoRepository()
+        let refsBefore = try await Command.git(["for-each-ref"], in: folder.path).output
+        let result = try await remedy(["plan", log, "--repo", folder.path])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("Finding 1: python.missing-method"))
+        #expect(result.output.contains("+    def send_message_and_wait(self, text: str, expect: str = \"agent_completed\", timeout: float = 1.0) -> dict:"))
+        #expect(result.output.contains("+    async def create_test_user_with_token("))
+        #expect(try await Command.git(["for-each-ref"], in: folder.path).output == refsBefore)
+        #expect(try await Command.git(["status", "--porcelain"], in: folder.path).output.isEmpty)
+        let worktrees = try await Command.git(["worktree", "list"], in: folder.path).output
+        #expect(worktrees.split(separator: "\n").count == 1)
+    }
+
+    @Test func markdownForAPullRequest() async throws {
+        let folder = try await demoRepository()
+        let result = try await remedy(["fix", log, "--repo", folder.path, "--finding", "1", "--format", "markdown"])
+        #expect(result.output.contains("### Finding 1: `python.missing-method` — fixed"))
+        #expect(result.output.contains("```diff"))
+    }
+}
