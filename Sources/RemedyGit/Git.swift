@@ -34,6 +34,24 @@ enum Git {
         throw GitError(function: function, code: code, message: message)
     }
 
+    /// Writes `index` and commits its tree on `HEAD` of `repository` with the given
+    /// parents and author; returns the commit and tree ids.
+    static func commitIndex(_ index: OpaquePointer?, in repository: OpaquePointer?, parents: [OpaquePointer?],
+                            author: UnsafeMutablePointer<git_signature>, message: String) throws -> (commit: git_oid, tree: git_oid) {
+        try check(git_index_write(index), "git_index_write")
+        var treeID = git_oid()
+        try check(git_index_write_tree(&treeID, index), "git_index_write_tree")
+        var tree: OpaquePointer?
+        try check(git_tree_lookup(&tree, repository, &treeID), "git_tree_lookup")
+        defer { git_tree_free(tree) }
+        var commitID = git_oid()
+        var parents = parents
+        _ = try parents.withUnsafeMutableBufferPointer { buffer in
+            try check(git_commit_create(&commitID, repository, "HEAD", author, author, "UTF-8", message, tree, buffer.count, buffer.baseAddress), "git_commit_create")
+        }
+        return (commitID, treeID)
+    }
+
     static func oidString(_ oid: git_oid) -> String {
         var oid = oid
         var buffer = [CChar](repeating: 0, count: 41)

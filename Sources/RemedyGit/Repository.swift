@@ -84,12 +84,6 @@ public final class Repository: SourceControl {
             var paths = git_strarray(strings: pointer, count: 1)
             try Git.check(git_index_add_all(index, &paths, 0, nil, nil), "git_index_add_all")
         }
-        try Git.check(git_index_write(index), "git_index_write")
-        var treeID = git_oid()
-        try Git.check(git_index_write_tree(&treeID, index), "git_index_write_tree")
-        var tree: OpaquePointer?
-        try Git.check(git_tree_lookup(&tree, handle, &treeID), "git_tree_lookup")
-        defer { git_tree_free(tree) }
         let author = try signature()
         defer { git_signature_free(author) }
         var parents: [OpaquePointer?] = []
@@ -100,10 +94,7 @@ public final class Repository: SourceControl {
             parents.append(parent)
         }
         defer { parents.forEach { git_commit_free($0) } }
-        var commitID = git_oid()
-        _ = try parents.withUnsafeMutableBufferPointer { buffer in
-            try Git.check(git_commit_create(&commitID, handle, "HEAD", author, author, "UTF-8", message, tree, buffer.count, buffer.baseAddress), "git_commit_create")
-        }
+        let (commitID, _) = try Git.commitIndex(index, in: handle, parents: parents, author: author, message: message)
         return Git.oidString(commitID)
     }
 

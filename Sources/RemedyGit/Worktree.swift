@@ -78,13 +78,6 @@ public final class Worktree: CandidateWorkspace {
                 try Git.check(git_index_remove_bypath(index, path), "git_index_remove_bypath")
             }
         }
-        try Git.check(git_index_write(index), "git_index_write")
-        var treeID = git_oid()
-        try Git.check(git_index_write_tree(&treeID, index), "git_index_write_tree")
-        var tree: OpaquePointer?
-        try Git.check(git_tree_lookup(&tree, handle, &treeID), "git_tree_lookup")
-        defer { git_tree_free(tree) }
-
         var baseID = base
         var parent: OpaquePointer?
         try Git.check(git_commit_lookup(&parent, handle, &baseID), "git_commit_lookup")
@@ -95,11 +88,10 @@ public final class Worktree: CandidateWorkspace {
 
         let author = try repository.signature()
         defer { git_signature_free(author) }
-        var commitID = git_oid()
-        var parents: [OpaquePointer?] = [parent]
-        _ = try parents.withUnsafeMutableBufferPointer { buffer in
-            try Git.check(git_commit_create(&commitID, handle, "HEAD", author, author, "UTF-8", message, tree, 1, buffer.baseAddress), "git_commit_create")
-        }
+        var (commitID, treeID) = try Git.commitIndex(index, in: handle, parents: [parent], author: author, message: message)
+        var tree: OpaquePointer?
+        try Git.check(git_tree_lookup(&tree, handle, &treeID), "git_tree_lookup")
+        defer { git_tree_free(tree) }
 
         var diff: OpaquePointer?
         try Git.check(git_diff_tree_to_tree(&diff, handle, parentTree, tree, nil), "git_diff_tree_to_tree")

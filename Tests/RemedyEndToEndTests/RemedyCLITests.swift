@@ -5,21 +5,10 @@ import RemedyTestSupport
 
 /// The built `remedy` binary, run as a user runs it, on real repositories and real pytest.
 @Suite(.serialized) struct RemedyCLITests {
-    let remedy = Fixtures.remedyBinary
 
-    func remedy(_ arguments: [String], in directory: String = "/") async throws -> ChildProcess.Result {
-        try await Command.run(remedy, arguments, in: directory, environment: ["NO_COLOR": "1"])
-    }
+    func remedy(_ arguments: [String]) async throws -> ChildProcess.Result { try await Command.remedy(arguments) }
 
-    /// A project like the demo, committed, with a failing suite.
-    func demoRepository() async throws -> TemporaryFolder {
-        let folder = TemporaryFolder("e2e")
-        try folder.write(Fixtures.demoProject())
-        try await Command.git(["init", "-q"], in: folder.path)
-        try await Command.git(["add", "-A"], in: folder.path)
-        try await Command.git(["commit", "-qm", "demo"], in: folder.path)
-        return folder
-    }
+    func demoRepository() async throws -> TemporaryFolder { try await Fixtures.committedDemoRepository("e2e") }
 
     @Test func demoEndsWithOneVerifiedBranchAndOneUnverifiedCandidate() async throws {
         let parent = TemporaryFolder("demo")
@@ -103,7 +92,7 @@ import RemedyTestSupport
     @Test func aCopiedBinaryStillFindsItsPlaybooks() async throws {
         let folder = TemporaryFolder("copy")
         let copy = folder.path + "/remedy"
-        try FileManager.default.copyItem(atPath: remedy, toPath: copy)
+        try FileManager.default.copyItem(atPath: Fixtures.remedyBinary, toPath: copy)
         let result = try await Command.run(copy, ["playbooks", "list"], in: folder.path)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("python.missing-method"))

@@ -5,18 +5,9 @@ import RemedyTestSupport
 
 /// The developer's and the bot's other paths through `remedy`, on real repositories.
 @Suite(.serialized) struct RemedyWorkflowTests {
-    func remedy(_ arguments: [String]) async throws -> ChildProcess.Result {
-        try await Command.run(Fixtures.remedyBinary, arguments, in: "/", environment: ["NO_COLOR": "1"])
-    }
+    func remedy(_ arguments: [String]) async throws -> ChildProcess.Result { try await Command.remedy(arguments) }
 
-    func demoRepository() async throws -> TemporaryFolder {
-        let folder = TemporaryFolder("flow")
-        try folder.write(Fixtures.demoProject())
-        try await Command.git(["init", "-q"], in: folder.path)
-        try await Command.git(["add", "-A"], in: folder.path)
-        try await Command.git(["commit", "-qm", "demo"], in: folder.path)
-        return folder
-    }
+    func demoRepository() async throws -> TemporaryFolder { try await Fixtures.committedDemoRepository("flow") }
 
     let log = Fixtures.path("pytest/demo-xunit1.xml")
 

@@ -81,3 +81,22 @@ public enum Fixtures {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 }
+
+extension Command {
+    /// The built `remedy`, without colour.
+    public static func remedy(_ arguments: [String], in directory: String = "/") async throws -> ChildProcess.Result {
+        try await run(Fixtures.remedyBinary, arguments, in: directory, environment: ["NO_COLOR": "1"])
+    }
+}
+
+extension Fixtures {
+    /// The demo project committed in a new git repository.
+    public static func committedDemoRepository(_ label: String = "demo") async throws -> TemporaryFolder {
+        let folder = TemporaryFolder(label)
+        try folder.write(demoProject())
+        try await Command.git(["init", "-q"], in: folder.path)
+        try await Command.git(["add", "-A"], in: folder.path)
+        try await Command.git(["commit", "-qm", "demo"], in: folder.path)
+        return folder
+    }
+}
