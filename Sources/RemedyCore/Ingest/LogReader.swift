@@ -11,6 +11,7 @@ public struct LogReader: Sendable {
     public enum Format: String, Sendable { case junit, terminal }
 
     public func read(paths: [String]) throws -> TestRun {
+        if paths.count == 1 { return try read(path: paths[0]) }
         var run = TestRun()
         for path in paths {
             run.merge(try read(path: path))

@@ -35,9 +35,9 @@ public struct Cluster: Codable, Sendable {
 
 /// What a language pack finds by reading source: the places a root cause is reached from.
 public protocol CallSiteScanner: Sendable {
-    /// Call sites per file (paths relative to `root`) for the cause a signature names; an
-    /// empty result when the pack cannot tell.
-    func callSites(for signature: Signature, files: [String], root: String) -> [String: Int]
+    /// Call sites per file (paths relative to `root`) for each signature's cause, in the
+    /// signatures' order; an empty map where the pack cannot tell. Each file is read once.
+    func callSites(for signatures: [Signature], files: [String], root: String) -> [[String: Int]]
 }
 
 /// Groups a run's failures and skips by signature and ranks the causes by impact.
@@ -55,44 +55,77 @@ public struct Triage: Sendable {
 
     /// Failure clusters first (ranked by tests affected, then call sites), then skip clusters.
     public func clusters(of run: TestRun) -> [Cluster] {
-        var order: [String] = []
-        var byHash: [String: Cluster] = [:]
-        for testCase in run.cases {
-            guard testCase.outcome.isFailure || testCase.outcome == .skipped, let failure = testCase.failure else { continue }
-            let signature = signatures.signature(for: failure)
-            if var cluster = byHash[signature.hash] {
-                if !cluster.tests.contains(testCase.id) { cluster.tests.append(testCase.id) }
-                cluster.outcomes[testCase.outcome.rawValue, default: 0] += 1
-                if !cluster.phases.contains(failure.phase) { cluster.phases.append(failure.phase) }
-                if cluster.hint == nil { cluster.hint = failure.hint }
-                byHash[signature.hash] = cluster
-            } else {
-                order.append(signature.hash)
-                let firstLine = failure.message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-                byHash[signature.hash] = Cluster(
-                    signature: signature, exceptionType: failure.exceptionType, message: firstLine, hint: failure.hint,
-                    phases: [failure.phase], tests: [testCase.id], outcomes: [testCase.outcome.rawValue: 1],
-                    files: [], example: testCase.id, frames: failure.frames)
-            }
+        var accumulator = TriageAccumulator(signatures: signatures)
+        for testCase in run.cases { accumulator.add(testCase) }
+        return accumulator.clusters(scanner: scanner, root: root)
+    }
+}
+
+/// Reads test cases one at a time — a million of them, streamed from a report — and keeps
+/// only what the triage needs: per-file totals and the clusters. Signatures are computed
+/// once per distinct message.
+public struct TriageAccumulator {
+    /// One file's outcomes, in the order files were first seen.
+    public private(set) var files: [(path: String, totals: Totals)] = []
+    public private(set) var totals = Totals()
+    private var fileIndex: [String: Int] = [:]
+    private var builders: [ClusterBuilder] = []
+    private var builderIndex: [String: Int] = [:]
+    private var signatureCache: [String: Signature] = [:]
+    private let signatures: SignatureMaker
+
+    public init(signatures: SignatureMaker) { self.signatures = signatures }
+
+    public mutating func add(_ testCase: TestCase) {
+        totals.add(testCase.outcome)
+        if let at = fileIndex[testCase.file] {
+            files[at].totals.add(testCase.outcome)
+        } else {
+            fileIndex[testCase.file] = files.count
+            var t = Totals()
+            t.add(testCase.outcome)
+            files.append((testCase.file, t))
         }
-        let fileOf = Dictionary(run.cases.map { ($0.id, $0.file) }, uniquingKeysWith: { a, _ in a })
-        var allFiles: [String] = []
-        for testCase in run.cases where !allFiles.contains(testCase.file) { allFiles.append(testCase.file) }
-        var clusters = order.map { byHash[$0]! }
-        for index in clusters.indices {
-            var testsPerFile: [String: Int] = [:]
-            var fileOrder: [String] = []
-            for test in clusters[index].tests {
-                let file = fileOf[test] ?? ""
-                if testsPerFile[file] == nil { fileOrder.append(file) }
-                testsPerFile[file, default: 0] += 1
+        guard testCase.outcome.isFailure || testCase.outcome == .skipped, let failure = testCase.failure else { return }
+        let firstLine = Self.firstLine(failure.message)
+        let key = "\(failure.phase == .skip ? "s" : "f")\u{0}\(failure.exceptionType)\u{0}\(firstLine)"
+        let signature: Signature
+        if let cached = signatureCache[key] {
+            signature = cached
+        } else {
+            signature = signatures.signature(for: failure)
+            signatureCache[key] = signature
+        }
+        if let at = builderIndex[signature.hash] {
+            builders[at].add(testCase, failure)
+        } else {
+            builderIndex[signature.hash] = builders.count
+            builders.append(ClusterBuilder(signature: signature, testCase: testCase, failure: failure, message: firstLine))
+        }
+    }
+
+    static func firstLine(_ message: String) -> String {
+        guard let newline = message.firstIndex(of: "\n") else { return message }
+        return String(message[..<newline])
+    }
+
+    /// The clusters, ranked: failures first by tests affected, then call sites; skips last.
+    public func clusters(scanner: (any CallSiteScanner)?, root: String?) -> [Cluster] {
+        var clusters = builders.map { $0.cluster() }
+        if let scanner, let root {
+            let failing = clusters.indices.filter { !clusters[$0].isSkip }
+            let sites = scanner.callSites(for: failing.map { clusters[$0].signature }, files: files.map(\.path), root: root)
+            for (n, index) in failing.enumerated() where n < sites.count {
+                let counts = sites[n]
+                var impacts = clusters[index].files.map { impact in
+                    FileImpact(path: impact.path, tests: impact.tests, callSites: counts[impact.path] ?? 0)
+                }
+                let listed = Set(impacts.map(\.path))
+                for file in counts.keys.sorted() where !listed.contains(file) && counts[file]! > 0 {
+                    impacts.append(FileImpact(path: file, tests: 0, callSites: counts[file]!))
+                }
+                clusters[index].files = impacts
             }
-            var sites: [String: Int] = [:]
-            if let scanner, let root, !clusters[index].isSkip {
-                sites = scanner.callSites(for: clusters[index].signature, files: allFiles, root: root)
-            }
-            for file in sites.keys.sorted() where testsPerFile[file] == nil && sites[file]! > 0 { fileOrder.append(file) }
-            clusters[index].files = fileOrder.map { FileImpact(path: $0, tests: testsPerFile[$0] ?? 0, callSites: sites[$0] ?? 0) }
         }
         return clusters.enumerated().sorted { a, b in
             let (x, y) = (a.element, b.element)
@@ -101,5 +134,48 @@ public struct Triage: Sendable {
             if x.callSites != y.callSites { return x.callSites > y.callSites }
             return a.offset < b.offset
         }.map(\.element)
+    }
+}
+
+/// A cluster being built, changed in place as its tests arrive.
+final class ClusterBuilder {
+    let signature: Signature
+    let exceptionType: String
+    let message: String
+    var hint: String?
+    var phases: [Phase]
+    var tests: [String] = []
+    var seen: Set<String> = []
+    var outcomes: [String: Int] = [:]
+    var fileOrder: [String] = []
+    var testsPerFile: [String: Int] = [:]
+    let example: String
+    let frames: [Frame]
+
+    init(signature: Signature, testCase: TestCase, failure: Failure, message: String) {
+        self.signature = signature
+        exceptionType = failure.exceptionType
+        self.message = message
+        hint = failure.hint
+        phases = [failure.phase]
+        example = testCase.id
+        frames = failure.frames
+        add(testCase, failure)
+    }
+
+    func add(_ testCase: TestCase, _ failure: Failure) {
+        guard seen.insert(testCase.id).inserted else { return }
+        tests.append(testCase.id)
+        outcomes[testCase.outcome.rawValue, default: 0] += 1
+        if !phases.contains(failure.phase) { phases.append(failure.phase) }
+        if hint == nil { hint = failure.hint }
+        if testsPerFile[testCase.file] == nil { fileOrder.append(testCase.file) }
+        testsPerFile[testCase.file, default: 0] += 1
+    }
+
+    func cluster() -> Cluster {
+        Cluster(signature: signature, exceptionType: exceptionType, message: message, hint: hint, phases: phases, tests: tests,
+                outcomes: outcomes, files: fileOrder.map { FileImpact(path: $0, tests: testsPerFile[$0]!, callSites: 0) },
+                example: example, frames: frames)
     }
 }

@@ -59,23 +59,33 @@ public struct TriageReport: Codable, Sendable {
     public var warnings: [TestWarning]
     public var diagnostics: [String]
 
+    /// The report of a run read whole.
     public init(run: TestRun, clusters: [Cluster], findings: [Finding]) {
-        sources = run.sources
-        totals = run.totals
-        diagnostics = run.diagnostics
-        warnings = run.warnings
+        var files: [(path: String, totals: Totals)] = []
+        var index: [String: Int] = [:]
+        for testCase in run.cases {
+            if let at = index[testCase.file] { files[at].totals.add(testCase.outcome); continue }
+            index[testCase.file] = files.count
+            var t = Totals()
+            t.add(testCase.outcome)
+            files.append((testCase.file, t))
+        }
+        self.init(sources: run.sources, totals: run.totals, files: files, clusters: clusters, findings: findings,
+                  warnings: run.warnings, diagnostics: run.diagnostics)
+    }
+
+    /// The report of a streamed run: per-file totals and clusters from a `TriageAccumulator`.
+    public init(sources: [String], totals: Totals, files: [(path: String, totals: Totals)], clusters: [Cluster], findings: [Finding],
+                warnings: [TestWarning], diagnostics: [String]) {
+        self.sources = sources
+        self.totals = totals
+        self.diagnostics = diagnostics
+        self.warnings = warnings
         let t = totals
         func percent(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 0 : (Double(part) * 1000 / Double(whole)).rounded() / 10 }
         rates = Rates(execution: percent(t.executed, t.total), skip: percent(t.skipped + t.xfailed, t.total),
                       failure: percent(t.failed + t.errors, t.executed), pass: percent(t.passed + t.xpassed, t.total))
-        var order: [String] = []
-        var byFile: [String: Totals] = [:]
-        for testCase in run.cases {
-            if byFile[testCase.file] == nil { order.append(testCase.file) }
-            byFile[testCase.file, default: Totals()].add(testCase.outcome)
-        }
-        suites = order.map { file in
-            let s = byFile[file]!
+        suites = files.map { file, s in
             let skipped = s.skipped + s.xfailed
             let status: String
             if s.failed + s.errors > 0 { status = "failing" }
@@ -89,12 +99,7 @@ public struct TriageReport: Codable, Sendable {
             Cause(rank: index + 1, exceptionType: c.exceptionType, message: c.message, hint: c.hint, signature: c.signature, tests: c.tests,
                   phases: c.phases, files: c.files, callSites: c.callSites, rule: ruleBySignature[c.signature.hash])
         }
-        let fileOf = Dictionary(run.cases.map { ($0.id, $0.file) }, uniquingKeysWith: { a, _ in a })
-        skips = clusters.filter(\.isSkip).map { c in
-            var files: [String] = []
-            for test in c.tests { if let f = fileOf[test], !files.contains(f) { files.append(f) } }
-            return Skip(reason: c.message, tests: c.tests.count, files: files)
-        }
+        skips = clusters.filter(\.isSkip).map { c in Skip(reason: c.message, tests: c.tests.count, files: c.files.map(\.path)) }
     }
 }
 

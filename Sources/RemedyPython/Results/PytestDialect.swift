@@ -7,10 +7,26 @@ import RemedyCore
 public struct PytestDialect: ResultsDialect {
     /// The repository root, to tell a module path from a class path in `classname`.
     public var root: String?
+    /// Where each class name's module ends, looked up once per class name (a report repeats
+    /// the same few class names for thousands of tests).
+    private let moduleCounts = ModuleCountCache()
 
     public init(root: String? = nil) { self.root = root }
 
     public func testIdentity(classname: String, name: String, file: String?) -> (id: String, file: String) {
+        if file == nil, !classname.isEmpty, let (path, classes) = moduleCounts.lookup(classname) {
+            return (classes.isEmpty ? path + "::" + name : path + "::" + classes + "::" + name, path)
+        }
+        let identity = computeIdentity(classname: classname, name: name, file: file)
+        if file == nil, !classname.isEmpty {
+            let prefix = String(identity.id.dropLast(name.count + 2))
+            let classes = prefix.count > identity.file.count ? String(prefix.dropFirst(identity.file.count + 2)) : ""
+            moduleCounts.store(classname, (identity.file, classes))
+        }
+        return identity
+    }
+
+    private func computeIdentity(classname: String, name: String, file: String?) -> (id: String, file: String) {
         if classname.isEmpty {
             // A collection error: name is the module ("tests.test_x"), file when xunit1.
             let path = file ?? (name.replacingOccurrences(of: ".", with: "/") + ".py")
@@ -72,4 +88,13 @@ public struct PytestDialect: ResultsDialect {
     public func parseTerminalOutput(_ text: String, source: String) throws -> TestRun {
         PytestOutputParser(source: source).parse(text)
     }
+}
+
+/// A lock-guarded map from JUnit class name to (file, class path), shared by copies of a dialect.
+final class ModuleCountCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (String, String)] = [:]
+
+    func lookup(_ classname: String) -> (String, String)? { lock.withLock { entries[classname] } }
+    func store(_ classname: String, _ value: (String, String)) { lock.withLock { entries[classname] = value } }
 }

@@ -54,6 +54,7 @@ public enum PythonFailureText {
     /// `path.py:12: in function` and `path.py:12: ExceptionType` lines.
     public static func frames(_ text: Substring) -> [Frame] {
         var frames: [Frame] = []
+        guard text.contains(".py:") else { return frames }
         for line in text.split(separator: "\n") {
             guard let py = line.range(of: ".py:"), !line.hasPrefix(" "), !line.hasPrefix("E ") else { continue }
             let path = line[..<py.lowerBound] + ".py"

@@ -7,18 +7,24 @@ import RemedyCore
 public struct PythonCallSites: CallSiteScanner {
     public init() {}
 
-    public func callSites(for signature: Signature, files: [String], root: String) -> [String: Int] {
-        var counts: [String: Int] = [:]
+    public func callSites(for signatures: [Signature], files: [String], root: String) -> [[String: Int]] {
+        var counts = [[String: Int]](repeating: [:], count: signatures.count)
+        // Only causes the scan can find; no file is read for the others.
+        let scannable = signatures.indices.filter { signatures[$0].parameters["name"] != nil && signatures[$0].kind == "AttributeError" || signatures[$0].parameters["module"] != nil }
+        guard !scannable.isEmpty else { return counts }
         for file in files where file.hasSuffix(".py") {
             guard let data = FileManager.default.contents(atPath: root + "/" + file), data.count < 8 << 20 else { continue }
             let source = PythonSource(bytes: Array(data))
-            var n = 0
-            if let name = signature.parameters["name"], signature.kind == "AttributeError" {
-                n = Self.attributeReferences(to: name, in: source).count
-            } else if let module = signature.parameters["module"] {
-                n = Self.importsOf(module: module, in: source)
+            for index in scannable {
+                let signature = signatures[index]
+                var n = 0
+                if let name = signature.parameters["name"], signature.kind == "AttributeError" {
+                    n = Self.attributeReferences(to: name, in: source).count
+                } else if let module = signature.parameters["module"] {
+                    n = Self.importsOf(module: module, in: source)
+                }
+                if n > 0 { counts[index][file] = n }
             }
-            if n > 0 { counts[file] = n }
         }
         return counts
     }
