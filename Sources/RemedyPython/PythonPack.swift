@@ -10,7 +10,7 @@ public struct PythonPack: LanguagePack {
     public let actions: [any Action] = PythonPack.builtInActions
 
     /// Every built-in Python action.
-    public static let builtInActions: [any Action] = [AddWrapperMethod()]
+    public static let builtInActions: [any Action] = [AddWrapperMethod(), RewriteImport(), StubModule()]
 
     /// `root` is the repository, used to rebuild node ids from JUnit class names.
     public init(root: String? = nil) {

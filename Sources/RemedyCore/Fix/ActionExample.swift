@@ -76,9 +76,11 @@ public struct ActionExample: Sendable {
                 let actual = FileManager.default.contents(atPath: root + "/" + path).map { String(decoding: $0, as: UTF8.self) }
                 if actual != original { problems.append("\(path) changed but the example lists no change to it") }
             }
-            let second = try action.makeFix(request)
-            let changed = try editor.apply(second)
-            if !changed.isEmpty { problems.append("not idempotent: a second application changed \(changed.joined(separator: ", "))") }
+            // A second application must change nothing: an empty fix, or a refusal (which writes nothing).
+            if let second = try? action.makeFix(request) {
+                let changed = try editor.apply(second)
+                if !changed.isEmpty { problems.append("not idempotent: a second application changed \(changed.joined(separator: ", "))") }
+            }
         } catch {
             problems.append("failed: \(error)")
         }

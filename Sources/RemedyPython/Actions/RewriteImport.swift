@@ -1,0 +1,140 @@
+import Foundation
+import RemedyCore
+
+/// `python.rewrite-import`: a module moved (or was deprecated for another path), and
+/// imports still name the old one. Rewrites every absolute import of `module` in the
+/// repository to the module that now defines the imported names — found through the
+/// repository's module index (the one most like the old name when several do), or given
+/// as `new` when a deprecation message names it. Only the module's text changes: aliases,
+/// the other names, formatting and comments stay. Plain `import a.b` without an alias is
+/// refused (its uses name the module).
+public struct RewriteImport: Action {
+    public let id = "python.rewrite-import"
+    public let applicability = Applicability.safe
+    public let parameterNames = ["module", "name", "new"]
+
+    public init() {}
+
+    public func makeFix(_ request: ActionRequest) throws -> Fix {
+        guard let module = request.parameters["module"], !module.isEmpty else { throw ActionRefusal("needs the module that moved") }
+        let onlyName = request.parameters["name"].flatMap { $0.isEmpty ? nil : $0 }
+        let given = request.parameters["new"].flatMap { $0.isEmpty ? nil : $0 }
+        let index = PythonModuleIndex(root: request.root)
+        var edits: [Edit] = []
+        var notes: [String] = []
+        var targets: Set<String> = []
+        var refusals: [String] = []
+        var sawImport = false
+        for entry in index.modules.values.sorted(by: { $0.path < $1.path }) {
+            for statement in entry.imports where statement.level == 0 && (statement.module == module || statement.module.hasPrefix(module + ".")) {
+                if let onlyName, !statement.names.contains(where: { $0.name == onlyName }) { continue }
+                sawImport = true
+                let suffix = String(statement.module.dropFirst(module.count))
+                let target: String
+                if let given {
+                    target = given + suffix
+                } else {
+                    guard statement.isFrom else {
+                        if statement.names.first?.alias == nil {
+                            refusals.append("\(entry.path):\(statement.line): `import \(statement.module)` names the module wherever it is used; rewrite it by hand")
+                            continue
+                        }
+                        let moved = index.modules(named: String(statement.module.split(separator: ".").last!)).filter { $0.name != statement.module }
+                        guard moved.count == 1 else {
+                            refusals.append("\(entry.path):\(statement.line): \(moved.isEmpty ? "no module" : "several modules") named like \(statement.module)")
+                            continue
+                        }
+                        target = moved[0].name
+                        emit(statement, in: entry, to: target, &edits, &targets)
+                        continue
+                    }
+                    let names = statement.names.map(\.name).filter { $0 != "*" }
+                    guard !names.isEmpty else {
+                        refusals.append("\(entry.path):\(statement.line): a star import does not say which names it needs")
+                        continue
+                    }
+                    let candidates = index.modules(defining: names, near: statement.module, excluding: [statement.module])
+                    guard let best = candidates.first else {
+                        refusals.append("no module in the repository defines \(names.joined(separator: ", ")) (imported from \(statement.module) in \(entry.path):\(statement.line))")
+                        continue
+                    }
+                    if candidates.count > 1,
+                       NameSimilarity.score(statement.module, candidates[1].name) == NameSimilarity.score(statement.module, best.name) {
+                        refusals.append("\(best.name) and \(candidates[1].name) both define \(names.joined(separator: ", ")); say which with `new`")
+                        continue
+                    }
+                    target = best.name
+                    notes.append("\(names.joined(separator: ", ")) \(names.count == 1 ? "is" : "are") defined in \(best.path).")
+                }
+                emit(statement, in: entry, to: target, &edits, &targets)
+            }
+        }
+        guard sawImport else { throw ActionRefusal("no file in the repository imports \(onlyName.map { "\($0) from " } ?? "")\(module)") }
+        guard !edits.isEmpty else {
+            if refusals.isEmpty {
+                return Fix(title: "Import from \(targets.sorted().joined(separator: ", ")) instead of \(module)", edits: [], applicability: applicability)
+            }
+            throw ActionRefusal(refusals.joined(separator: "; "))
+        }
+        notes += refusals.map { "Left alone: " + $0 }
+        let files = Set(edits.map(\.path)).count
+        return Fix(title: "Import from \(targets.sorted().joined(separator: ", ")) instead of \(module) (\(edits.count) import\(edits.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"))",
+                   edits: edits, applicability: applicability, notes: notes)
+    }
+
+    private func emit(_ statement: PythonImport, in entry: PythonModuleIndex.Module, to target: String, _ edits: inout [Edit], _ targets: inout Set<String>) {
+        targets.insert(target)
+        guard statement.module != target else { return }
+        edits.append(Edit(path: entry.path, kind: .replace(statement.moduleRange), text: target))
+    }
+
+    public var examples: [ActionExample] {
+        [
+            ActionExample(
+                "a moved module: the names are found where they now live; aliases, other names and comments stay",
+                before: [
+                    "app/__init__.py": "",
+                    "app/llm/__init__.py": "",
+                    "app/llm/providers.py": "class OpenAIProvider:\n    pass\n\n\nclass LocalProvider:\n    pass\n",
+                    "tests/test_llm.py": "import os\nfrom app.llm_providers import (  # providers moved\n    OpenAIProvider as Provider,\n    LocalProvider,\n)\n\n\ndef test_x():\n    from app.llm_providers import LocalProvider\n    assert Provider and LocalProvider\n",
+                ],
+                parameters: ["module": "app.llm_providers", "name": "", "new": ""],
+                after: ["tests/test_llm.py": "import os\nfrom app.llm.providers import (  # providers moved\n    OpenAIProvider as Provider,\n    LocalProvider,\n)\n\n\ndef test_x():\n    from app.llm.providers import LocalProvider\n    assert Provider and LocalProvider\n"]),
+            ActionExample(
+                "a deprecation names the new path",
+                before: [
+                    "shared/logging/unified_logger_factory.py": "from shared.logging.unified_logging_ssot import get_logger\n",
+                    "shared/logging/unified_logging_ssot.py": "def get_logger():\n    return 1\n",
+                    "app/service.py": "from shared.logging.unified_logger_factory import get_logger\n\nlog = get_logger()\n",
+                ],
+                parameters: ["module": "shared.logging.unified_logger_factory", "name": "", "new": "shared.logging.unified_logging_ssot"],
+                after: ["app/service.py": "from shared.logging.unified_logging_ssot import get_logger\n\nlog = get_logger()\n",
+                        "shared/logging/unified_logger_factory.py": "from shared.logging.unified_logging_ssot import get_logger\n"]),
+            ActionExample(
+                "cannot import name: only statements importing that name",
+                before: [
+                    "pkg/api.py": "def Thing0():\n    pass\n",
+                    "pkg/legacy.py": "def helper():\n    pass\n",
+                    "pkg/things.py": "class Thing1:\n    pass\n",
+                    "t.py": "from pkg.legacy import helper\nfrom pkg.api import Thing1\n",
+                ],
+                parameters: ["module": "pkg.api", "name": "Thing1", "new": ""],
+                after: ["t.py": "from pkg.legacy import helper\nfrom pkg.things import Thing1\n"]),
+            ActionExample(
+                "nothing in the repository defines the names",
+                before: ["tests/test_a.py": "from auth_service.auth_core.core.session_manager import SessionManager\n"],
+                parameters: ["module": "auth_service.auth_core.core.session_manager", "name": "", "new": ""],
+                refusal: "no module in the repository defines SessionManager"),
+            ActionExample(
+                "a plain import names the module where it is used",
+                before: ["a.py": "import old.place\n\nold.place.run()\n", "new/place.py": "def run():\n    pass\n"],
+                parameters: ["module": "old.place", "name": "", "new": ""],
+                refusal: "names the module wherever it is used"),
+            ActionExample(
+                "two modules define the names equally well",
+                before: ["a/x.py": "class K:\n    pass\n", "b/x.py": "class K:\n    pass\n", "t.py": "from gone.x import K\n"],
+                parameters: ["module": "gone.x", "name": "", "new": ""],
+                refusal: "both define K"),
+        ]
+    }
+}
