@@ -8,19 +8,23 @@ import PackagePlugin
 struct RemedyEmbedPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let packageRoot = context.package.directoryURL
-        let folders = [("playbooks", "playbooks"), ("demo", "demo")]
+        let folders = ["playbooks", "demo"]
         var inputs: [URL] = []
-        for (_, folder) in folders {
+        for folder in folders {
             let root = packageRoot.appending(path: folder)
-            if let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) {
-                for case let url as URL in walker where !url.hasDirectoryPath {
-                    if url.path.contains("__pycache__") { continue }
-                    inputs.append(url)
-                }
+            // Folders are inputs too: SwiftPM keeps its build plan until a target folder or
+            // the manifest changes, but adding or removing a file changes its folder, which
+            // reruns the command (and the tool reads the folders afresh).
+            inputs.append(root)
+            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
+            var files: [URL] = []
+            for case let url as URL in walker where !url.path.contains("__pycache__") {
+                if url.hasDirectoryPath { inputs.append(url) } else { files.append(url) }
             }
+            inputs += files.sorted { $0.path < $1.path }
         }
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedFiles.swift")
-        let arguments = [output.path] + folders.map { "\($0.0)=\(packageRoot.appending(path: $0.1).path)" }
+        let arguments = [output.path] + folders.map { "\($0)=\(packageRoot.appending(path: $0).path)" }
         return [
             .buildCommand(
                 displayName: "Embedding playbooks and demo into \(target.name)",

@@ -8,6 +8,8 @@ public protocol LanguagePack: Sendable {
     var templates: any MessageTemplates { get }
     var scanner: any CallSiteScanner { get }
     var actions: [any Action] { get }
+    /// The probe that reveals what skips hide, run with the project's interpreter.
+    func probe(interpreter: String) -> (any SkipProbe)?
 }
 
 extension LanguagePack {

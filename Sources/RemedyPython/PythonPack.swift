@@ -16,4 +16,6 @@ public struct PythonPack: LanguagePack {
     public init(root: String? = nil) {
         dialect = PytestDialect(root: root)
     }
+
+    public func probe(interpreter: String) -> (any SkipProbe)? { GuardedImportProbe(python: interpreter) }
 }

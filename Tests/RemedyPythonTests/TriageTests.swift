@@ -53,7 +53,7 @@ import RemedyTestSupport
         let pack = PythonPack(root: root)
         let run = try pack.logReader.read(bytes: Fixtures.bytes("pytest/demo-rA.txt"), source: "demo-rA.txt")
         let clusters = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: root).clusters(of: run)
-        let report = TriageReport(run: run, clusters: clusters, findings: [])
+        let report = TriageReport(run: run, clusters: clusters, findings: [], signatures: pack.signatureMaker)
         #expect(report.rates.execution == 91.7)
         #expect(report.rates.failure == 72.7)
         let text = try report.render(.text)

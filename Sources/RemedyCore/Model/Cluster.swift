@@ -55,9 +55,15 @@ public struct Triage: Sendable {
 
     /// Failure clusters first (ranked by tests affected, then call sites), then skip clusters.
     public func clusters(of run: TestRun) -> [Cluster] {
+        accumulate(run).clusters(scanner: scanner, root: root)
+    }
+
+    /// The run read into an accumulator: cases, then warnings.
+    public func accumulate(_ run: TestRun) -> TriageAccumulator {
         var accumulator = TriageAccumulator(signatures: signatures)
         for testCase in run.cases { accumulator.add(testCase) }
-        return accumulator.clusters(scanner: scanner, root: root)
+        for warning in run.warnings { accumulator.add(warning) }
+        return accumulator
     }
 }
 
@@ -76,8 +82,35 @@ public struct TriageAccumulator {
 
     public init(signatures: SignatureMaker) { self.signatures = signatures }
 
+    /// Skipped tests by the reason the run gave, with the causes a probe found behind them.
+    public private(set) var skipReasons: [(reason: String, tests: Int, files: [String], hides: [String])] = []
+    private var skipIndex: [String: Int] = [:]
+
+    /// A warning the run printed becomes a cluster of its own (phase `warning`).
+    public mutating func add(_ warning: TestWarning) {
+        let failure = Failure(exceptionType: warning.category, message: warning.message,
+                              frames: warning.path.map { [Frame(path: $0, line: warning.line ?? 0)] } ?? [], phase: .warning)
+        let signature = signatures.signature(for: failure)
+        if builderIndex[signature.hash] == nil {
+            builderIndex[signature.hash] = builders.count
+            builders.append(ClusterBuilder(signature: signature, failure: failure, message: Self.firstLine(warning.message)))
+        }
+    }
+
     public mutating func add(_ testCase: TestCase) {
         totals.add(testCase.outcome)
+        if testCase.outcome == .skipped {
+            let reason = testCase.skipReason ?? testCase.failure?.message ?? ""
+            let hidden = testCase.skipReason != nil ? testCase.failure.map { "\($0.exceptionType): \($0.message)" } : nil
+            if let at = skipIndex[reason] {
+                skipReasons[at].tests += 1
+                if !skipReasons[at].files.contains(testCase.file) { skipReasons[at].files.append(testCase.file) }
+                if let hidden, !skipReasons[at].hides.contains(hidden) { skipReasons[at].hides.append(hidden) }
+            } else {
+                skipIndex[reason] = skipReasons.count
+                skipReasons.append((reason, 1, [testCase.file], hidden.map { [$0] } ?? []))
+            }
+        }
         if let at = fileIndex[testCase.file] {
             files[at].totals.add(testCase.outcome)
         } else {
@@ -161,6 +194,16 @@ final class ClusterBuilder {
         example = testCase.id
         frames = failure.frames
         add(testCase, failure)
+    }
+
+    /// A cluster with no test yet (a warning).
+    init(signature: Signature, failure: Failure, message: String) {
+        self.signature = signature
+        exceptionType = failure.exceptionType
+        self.message = message
+        phases = [failure.phase]
+        example = ""
+        frames = failure.frames
     }
 
     func add(_ testCase: TestCase, _ failure: Failure) {

@@ -62,13 +62,16 @@ public struct TestCase: Codable, Sendable, Hashable {
     /// The failure, error or skip reason; nil for a passing test.
     public var failure: Failure?
     public var duration: Double?
+    /// For a skip whose hidden cause a probe revealed: the reason the run gave.
+    public var skipReason: String?
 
-    public init(id: String, file: String, outcome: Outcome, failure: Failure? = nil, duration: Double? = nil) {
+    public init(id: String, file: String, outcome: Outcome, failure: Failure? = nil, duration: Double? = nil, skipReason: String? = nil) {
         self.id = id
         self.file = file
         self.outcome = outcome
         self.failure = failure
         self.duration = duration
+        self.skipReason = skipReason
     }
 }
 

@@ -41,11 +41,13 @@ public struct TriageReport: Codable, Sendable {
         public var rule: String?
     }
 
-    /// Skipped tests grouped by reason.
+    /// Skipped tests grouped by reason, with the causes a probe found behind them.
     public struct Skip: Codable, Sendable {
         public var reason: String
         public var tests: Int
         public var files: [String]
+        /// The failures the skip hides ("ModuleNotFoundError: No module named 'x'").
+        public var hides: [String]
     }
 
     public var schema = TriageReport.schema
@@ -60,23 +62,16 @@ public struct TriageReport: Codable, Sendable {
     public var diagnostics: [String]
 
     /// The report of a run read whole.
-    public init(run: TestRun, clusters: [Cluster], findings: [Finding]) {
-        var files: [(path: String, totals: Totals)] = []
-        var index: [String: Int] = [:]
-        for testCase in run.cases {
-            if let at = index[testCase.file] { files[at].totals.add(testCase.outcome); continue }
-            index[testCase.file] = files.count
-            var t = Totals()
-            t.add(testCase.outcome)
-            files.append((testCase.file, t))
-        }
-        self.init(sources: run.sources, totals: run.totals, files: files, clusters: clusters, findings: findings,
-                  warnings: run.warnings, diagnostics: run.diagnostics)
+    public init(run: TestRun, clusters: [Cluster], findings: [Finding], signatures: SignatureMaker) {
+        let accumulator = Triage(signatures: signatures).accumulate(run)
+        self.init(sources: run.sources, totals: accumulator.totals, files: accumulator.files, skipReasons: accumulator.skipReasons,
+                  clusters: clusters, findings: findings, warnings: run.warnings, diagnostics: run.diagnostics)
     }
 
     /// The report of a streamed run: per-file totals and clusters from a `TriageAccumulator`.
-    public init(sources: [String], totals: Totals, files: [(path: String, totals: Totals)], clusters: [Cluster], findings: [Finding],
-                warnings: [TestWarning], diagnostics: [String]) {
+    public init(sources: [String], totals: Totals, files: [(path: String, totals: Totals)],
+                skipReasons: [(reason: String, tests: Int, files: [String], hides: [String])],
+                clusters: [Cluster], findings: [Finding], warnings: [TestWarning], diagnostics: [String]) {
         self.sources = sources
         self.totals = totals
         self.diagnostics = diagnostics
@@ -99,7 +94,7 @@ public struct TriageReport: Codable, Sendable {
             Cause(rank: index + 1, exceptionType: c.exceptionType, message: c.message, hint: c.hint, signature: c.signature, tests: c.tests,
                   phases: c.phases, files: c.files, callSites: c.callSites, rule: ruleBySignature[c.signature.hash])
         }
-        skips = clusters.filter(\.isSkip).map { c in Skip(reason: c.message, tests: c.tests.count, files: c.files.map(\.path)) }
+        skips = skipReasons.map { Skip(reason: $0.reason, tests: $0.tests, files: $0.files, hides: $0.hides) }
     }
 }
 
@@ -192,6 +187,7 @@ extension TriageReport {
             out.append(style.bold("Skipped tests, by reason"))
             for skip in skips {
                 out.append("  \(skip.tests) test\(skip.tests == 1 ? "" : "s"): \(skip.reason.isEmpty ? "(no reason given)" : skip.reason) — \(skip.files.joined(separator: ", "))")
+                for cause in skip.hides { out.append("     hides " + style.red(cause)) }
             }
         }
         if !warnings.isEmpty {
@@ -243,7 +239,10 @@ extension TriageReport {
             out.append("")
             out.append("## Skipped tests, by reason")
             out.append("")
-            for s in skips { out.append("- **\(s.tests)** — \(s.reason.isEmpty ? "(no reason given)" : s.reason) (\(s.files.map { "`\($0)`" }.joined(separator: ", ")))") }
+            for s in skips {
+                out.append("- **\(s.tests)** — \(s.reason.isEmpty ? "(no reason given)" : s.reason) (\(s.files.map { "`\($0)`" }.joined(separator: ", ")))")
+                for cause in s.hides { out.append("  - hides `\(cause)`") }
+            }
         }
         if !diagnostics.isEmpty {
             out.append("")

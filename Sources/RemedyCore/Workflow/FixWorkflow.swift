@@ -85,12 +85,16 @@ public final class FixWorkflow {
     public let rules: [Rule]
     public let options: FixOptions
     public var progress: (String) -> Void
+    /// Reveals the causes behind skipped tests before matching; nil skips that.
+    public var probe: (any SkipProbe)?
 
     private var testSeconds = 0.0
     /// When the workflow was made: its total time includes the first suite run.
     private let createdAt = ContinuousClock.now
 
-    public init(pack: any LanguagePack, repository: any SourceControl, runner: any TestRunner, rules: [Rule], options: FixOptions, progress: @escaping (String) -> Void = { _ in }) {
+    public init(pack: any LanguagePack, repository: any SourceControl, runner: any TestRunner, rules: [Rule], options: FixOptions,
+                probe: (any SkipProbe)? = nil, progress: @escaping (String) -> Void = { _ in }) {
+        self.probe = probe
         self.pack = pack
         self.repository = repository
         self.runner = runner
@@ -110,7 +114,16 @@ public final class FixWorkflow {
             let tail = report.output.split(separator: "\n").suffix(5).joined(separator: "\n")
             throw RemedyError.badInput("the test command reported no tests (exit \(report.status)):\n\(tail)")
         }
-        return report.run
+        return await reveal(report.run, in: candidate.root)
+    }
+
+    /// Runs the probe on HEAD's tree (in a worktree of its own when none is given).
+    public func reveal(_ run: TestRun, in root: String? = nil, runID: String = FixWorkflow.newRunID()) async -> TestRun {
+        guard let probe, run.cases.contains(where: { $0.outcome == .skipped }) else { return run }
+        if let root { return await probe.reveal(run, root: root) }
+        guard let candidate = try? repository.makeCandidate(run: runID, number: 0) else { return run }
+        defer { try? candidate.remove() }
+        return await probe.reveal(run, root: candidate.root)
     }
 
     /// The matched findings for a run, filtered by `--rule` and `--finding`.
@@ -133,7 +146,8 @@ public final class FixWorkflow {
         var branches = 0
         var candidateNumber = 0
         for finding in findings {
-            progress("finding \(finding.number): \(finding.rule.id) — \(finding.cluster.exceptionType): \(finding.cluster.message) (\(finding.cluster.tests.count) tests)")
+            let count = finding.cluster.tests.count
+            progress("finding \(finding.number): \(finding.rule.id) — \(finding.cluster.exceptionType): \(finding.cluster.message)\(count > 0 ? " (\(count) test\(count == 1 ? "" : "s"))" : "")")
             var result = FindingResult(number: finding.number, rule: finding.rule.id, ruleTitle: finding.rule.title, signature: finding.cluster.signature,
                                        exceptionType: finding.cluster.exceptionType, message: finding.cluster.message, tests: finding.cluster.tests,
                                        attempts: [], branch: nil, branchStatus: nil, patchFile: nil, applied: false)
@@ -173,12 +187,19 @@ public final class FixWorkflow {
         return report
     }
 
-    /// The test files that hold the cluster's tests (the targets and their neighbours).
-    private func testFiles(of finding: Finding, in run: TestRun? = nil) -> [String] {
+    /// The test files that hold the cluster's tests (the targets and their neighbours);
+    /// for a warning, the test files that reach its cause; empty runs the whole suite.
+    private func testFiles(of finding: Finding) -> [String] {
         var files: [String] = []
         for id in finding.cluster.tests {
             let file = String(id.split(separator: "::", maxSplits: 1).first ?? Substring(id))
             if !files.contains(file) { files.append(file) }
+        }
+        if files.isEmpty {
+            files = finding.cluster.files.map(\.path).filter { path in
+                let name = (path as NSString).lastPathComponent
+                return name.hasPrefix("test_") || name.hasSuffix("_test.py")
+            }
         }
         return files
     }
@@ -200,14 +221,13 @@ public final class FixWorkflow {
         let candidate = try repository.makeCandidate(run: runID, number: number)
         defer { try? candidate.remove() }
         let files = testFiles(of: finding)
-        progress("  reproducing \(finding.cluster.tests.count) test(s) in \(files.count) file(s)")
-        let before = try await timedRun(tests: files, in: candidate.root)
-        if before.timedOut { return rejected("the test run timed out before the fix (raise --test-timeout)") }
+        progress("  reproducing in \(files.isEmpty ? "the whole suite" : files.count == 1 ? files[0] : "\(files.count) test files")")
+        let before = await reveal(try await timedRun(tests: files, in: candidate.root).run, in: candidate.root)
         let fix: Fix
         do {
             fix = try action.makeFix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root))
         } catch let refusal as ActionRefusal {
-            let (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: before.run, after: before.run, signatures: pack.signatureMaker, cause: finding.cluster.signature)
+            let (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: before, after: before, signatures: pack.signatureMaker, cause: finding.cluster.signature)
             if case .notReproduced = verdict {
                 return (Attempt(strategy: strategy.id, action: action.id, applicability: applicability, title: nil, notes: [], verdict: .notReproduced,
                                 changes: changes, diff: nil, diffHash: nil, seconds: (ContinuousClock.now - started).seconds), nil)
@@ -217,9 +237,10 @@ public final class FixWorkflow {
         let changed = try FileEditor(root: URL(fileURLWithPath: candidate.root)).apply(fix)
         if changed.isEmpty { return rejected("the fix changes nothing (already applied?)", notes: fix.notes) }
         progress("  verifying: \(fix.title)")
-        let after = try await timedRun(tests: files, in: candidate.root)
-        var (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: before.run, after: after.run, signatures: pack.signatureMaker, cause: finding.cluster.signature)
-        if after.timedOut { verdict = .rejected("the test run timed out after the fix") }
+        let afterReport = try await timedRun(tests: files, in: candidate.root)
+        let after = await reveal(afterReport.run, in: candidate.root)
+        var (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: before, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
+        if afterReport.timedOut { verdict = .rejected("the test run timed out after the fix") }
         let message = commitMessage(fix: fix, finding: finding, changes: changes, verdict: verdict)
         let commit = try candidate.commit(paths: changed, message: message)
         let attempt = Attempt(strategy: strategy.id, action: action.id, applicability: applicability, title: fix.title, notes: fix.notes,

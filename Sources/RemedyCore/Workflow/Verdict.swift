@@ -53,24 +53,51 @@ public enum Verdict: Codable, Sendable, Hashable {
         }
     }
 
+    /// A warning's verdict: it was printed before, is not after, and nothing regressed.
+    static func decideWarning(before: TestRun, after: TestRun, signatures: SignatureMaker, cause: Signature) -> (Verdict, [TestChange]) {
+        func shows(_ run: TestRun) -> Bool {
+            run.warnings.contains { signatures.signature(for: Failure(exceptionType: $0.category, message: $0.message, phase: .warning)).hash == cause.hash }
+        }
+        guard shows(before) else { return (.notReproduced, []) }
+        let afterByID = Dictionary(after.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let regressions = before.cases.filter { $0.outcome == .passed && afterByID[$0.id]?.outcome.isFailure == true }.map(\.id)
+        if !regressions.isEmpty { return (.regressed(regressions), []) }
+        return (shows(after) ? .unchanged : .fixed, [])
+    }
+
     /// Decides the verdict from the runs before and after the fix.
     public static func decide(targets: [String], before: TestRun, after: TestRun, signatures: SignatureMaker, cause: Signature) -> (Verdict, [TestChange]) {
+        if targets.isEmpty { return decideWarning(before: before, after: after, signatures: signatures, cause: cause) }
         let beforeByID = Dictionary(before.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let afterByID = Dictionary(after.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var changes: [TestChange] = []
         var failingBefore = 0
         var stillSame = 0
         var changedTo: [String] = []
+        // A collection error is named by its file: once the file imports, its tests stand for it.
+        var afterByFile: [String: [TestCase]] = [:]
+        for testCase in after.cases where testCase.id.contains("::") { afterByFile[testCase.file, default: []].append(testCase) }
+        func standIn(for file: String) -> TestCase? {
+            guard let tests = afterByFile[file], !tests.isEmpty else { return nil }
+            return tests.first { $0.outcome.isFailure } ?? tests[0]
+        }
         for test in targets {
-            let b = beforeByID[test], a = afterByID[test]
+            let b = beforeByID[test], a = afterByID[test] ?? (test.contains("::") ? nil : standIn(for: test))
             let afterText = a?.failure.map { "\($0.exceptionType): \($0.message.split(separator: "\n").first.map(String.init) ?? "")" }
             changes.append(TestChange(test: test, before: b?.outcome, after: a?.outcome, afterFailure: a?.outcome.isFailure == true ? afterText : nil))
             guard let b, b.outcome.isFailure || b.outcome == .skipped else { continue }
             failingBefore += 1
             guard let a else { stillSame += 1; continue }
-            if a.outcome.isFailure, let failure = a.failure {
-                if signatures.signature(for: failure).hash == cause.hash { stillSame += 1 } else { changedTo.append(afterText ?? failure.exceptionType) }
-            } else if a.outcome == .skipped, b.outcome == .skipped {
+            if a.outcome.isFailure || a.outcome == .skipped, let failure = a.failure {
+                if signatures.signature(for: failure).hash == cause.hash {
+                    stillSame += 1
+                } else if a.outcome.isFailure || a.skipReason != nil {
+                    // Another failure, or a skip that now hides another cause.
+                    changedTo.append(afterText ?? failure.exceptionType)
+                } else {
+                    stillSame += 1
+                }
+            } else if a.outcome == .skipped {
                 stillSame += 1
             }
         }

@@ -19,22 +19,37 @@ public struct StubModule: Action {
             throw ActionRefusal("needs a dotted module name")
         }
         let index = PythonModuleIndex(root: request.root)
-        if index.module(module) != nil { return Fix(title: "Create \(module)", edits: [], applicability: applicability, notes: ["\(module) exists"]) }
-        var names: [String] = []
+        // Python names the first missing part ("No module named 'a.b'" for `from a.b.c import X`):
+        // the module to create is the one the imports ask for.
+        var wanted: [String: [String]] = [:]
         for entry in index.modules.values.sorted(by: { $0.path < $1.path }) {
-            for statement in entry.imports where statement.isFrom && statement.level == 0 && statement.module == module {
-                for name in statement.names where name.name != "*" && !names.contains(name.name) { names.append(name.name) }
+            for statement in entry.imports where statement.level == 0 && (statement.module == module || statement.module.hasPrefix(module + ".")) {
+                var names = wanted[statement.module] ?? []
+                if statement.isFrom {
+                    for name in statement.names where name.name != "*" && !names.contains(name.name) { names.append(name.name) }
+                }
+                wanted[statement.module] = names
             }
         }
+        guard wanted.count <= 1 else {
+            throw ActionRefusal("the imports ask for several modules under \(module) (\(wanted.keys.sorted().joined(separator: ", "))); create them by hand")
+        }
+        let target = wanted.keys.first ?? module
+        let names = wanted[target] ?? []
+        if index.module(target) != nil { return Fix(title: "Create \(target)", edits: [], applicability: applicability, notes: ["\(target) exists"]) }
+        return try stub(target, names: names, index: index, root: request.root)
+    }
+
+    private func stub(_ module: String, names: [String], index: PythonModuleIndex, root: String) throws -> Fix {
         let parts = module.split(separator: ".").map(String.init)
         let manager = FileManager.default
-        let base = (!manager.fileExists(atPath: request.root + "/" + parts[0]) && manager.fileExists(atPath: request.root + "/src/" + parts[0])) ? "src/" : ""
+        let base = (!manager.fileExists(atPath: root + "/" + parts[0]) && manager.fileExists(atPath: root + "/src/" + parts[0])) ? "src/" : ""
         var edits: [Edit] = []
         var folder = base
         for part in parts.dropLast() {
             folder += part + "/"
-            let exists = manager.fileExists(atPath: request.root + "/" + folder)
-            let hasInit = manager.fileExists(atPath: request.root + "/" + folder + "__init__.py")
+            let exists = manager.fileExists(atPath: root + "/" + folder)
+            let hasInit = manager.fileExists(atPath: root + "/" + folder + "__init__.py")
             // A new folder becomes a package; an existing namespace package stays one.
             if !exists && !hasInit {
                 edits.append(Edit(path: folder + "__init__.py", kind: .create, text: ""))
@@ -80,7 +95,7 @@ public struct StubModule: Action {
                     "auth_service/tokens.py": "def issue_token(user):\n    return 'x'\n",
                     "tests/test_auth.py": "from auth_service.auth_core.core.session_manager import SessionManager, issue_token, open_session\n",
                 ],
-                parameters: ["module": "auth_service.auth_core.core.session_manager"],
+                parameters: ["module": "auth_service.auth_core.core"],
                 after: [
                     "auth_service/auth_core/core/__init__.py": "",
                     "auth_service/auth_core/core/session_manager.py": """

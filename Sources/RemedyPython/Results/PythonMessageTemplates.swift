@@ -17,7 +17,7 @@ public enum PythonMessageTemplates {
             (["TypeError"], #"^(?<function>[\w.]+)\(\) got an unexpected keyword argument '(?<argument>\w+)'"#, "{function}() got an unexpected keyword argument '{argument}'"),
             (["TypeError"], #"^(?<function>[\w.]+)\(\) missing \d+ required (?<kind>positional|keyword-only) arguments?: "#, "{function}() missing required {kind} arguments"),
             (["TypeError"], #"^(?<function>[\w.]+)\(\) takes \d+ positional arguments? but \d+ (?:were|was) given"#, "{function}() takes a different number of positional arguments"),
-            (["DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"], #"^(?<old>[\w.]+) is deprecated[;,]? (?:use|in favou?r of) (?<new>[\w.]+)"#, "{old} is deprecated; use {new}"),
+            (["DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"], #"^(?<module>[\w.]+) is deprecated[;,]? (?:use|in favou?r of) (?<new>[\w.]+)"#, "{module} is deprecated; use {new}"),
         ]
         return TemplateList(specs.map { try! MessageTemplate(exceptionTypes: $0.0, pattern: $0.1, template: $0.2) })
     }

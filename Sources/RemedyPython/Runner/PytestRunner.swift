@@ -68,7 +68,12 @@ public struct PytestRunner: TestRunner {
         if let data = FileManager.default.contents(atPath: junit), !data.isEmpty {
             run = try JUnitReader(dialect: dialect).read(bytes: Array(data), source: "junit")
             if let text = try? dialect.parseTerminalOutput(result.output, source: "output") {
-                run.warnings = text.warnings
+                // Warnings name absolute paths in the checkout: keep them relative to it.
+                run.warnings = text.warnings.map { warning in
+                    var warning = warning
+                    if let path = warning.path, path.hasPrefix(directory + "/") { warning.path = String(path.dropFirst(directory.count + 1)) }
+                    return warning
+                }
             }
         } else {
             run = (try? dialect.parseTerminalOutput(result.output, source: "output")) ?? TestRun()

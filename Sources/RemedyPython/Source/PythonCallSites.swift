@@ -46,24 +46,6 @@ public struct PythonCallSites: CallSiteScanner {
 
     /// Import statements whose dotted module name is `module` or starts with it.
     public static func importsOf(module: String, in source: PythonSource) -> Int {
-        var count = 0
-        let tokens = source.tokens.filter(\.isSignificant)
-        var i = 0
-        while i < tokens.count {
-            let word = source.text(tokens[i])
-            if tokens[i].kind == .name, word == "import" || word == "from" {
-                var j = i + 1
-                var dotted = ""
-                while j < tokens.count, tokens[j].kind == .name || source.text(tokens[j]) == "." {
-                    dotted += source.text(tokens[j])
-                    j += 1
-                }
-                if dotted == module || dotted.hasPrefix(module + ".") { count += 1 }
-                i = j
-            } else {
-                i += 1
-            }
-        }
-        return count
+        source.imports.filter { $0.level == 0 && ($0.module == module || $0.module.hasPrefix(module + ".")) }.count
     }
 }

@@ -46,7 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
         let testRun = try await session.testRun(logs: [], runID: runID)
         let clusters = Triage(signatures: session.pack.signatureMaker, scanner: session.pack.scanner, root: folder).clusters(of: testRun)
         let findings = RuleMatcher(rules: session.workflow.rules).findings(for: clusters.filter { !$0.isSkip })
-        let report = TriageReport(run: testRun, clusters: clusters, findings: findings)
+        let report = TriageReport(run: testRun, clusters: clusters, findings: findings, signatures: session.pack.signatureMaker)
         let summary = try await session.workflow.run(testRun, runID: runID)
         let style = Style.forStandardOutput()
         if format == .json {

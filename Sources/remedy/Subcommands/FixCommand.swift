@@ -76,8 +76,9 @@ final class FixSession {
         if stale > 0 { Console.progress("removed \(stale) worktree(s) left by an earlier run") }
         pack = PythonPack(root: repository.workdir)
         let rules = try common.loadRules(pack: pack)
-        workflow = FixWorkflow(pack: pack, repository: repository, runner: runOptions.runner(workdir: repository.workdir), rules: rules,
-                               options: options, progress: Console.progress)
+        let runner = runOptions.runner(workdir: repository.workdir)
+        workflow = FixWorkflow(pack: pack, repository: repository, runner: runner, rules: rules,
+                               options: options, probe: pack.probe(interpreter: runner.python), progress: Console.progress)
     }
 
     deinit { lock.release() }
@@ -87,7 +88,7 @@ final class FixSession {
         if logs.isEmpty { return try await workflow.runSuiteOnHead(runID: runID) }
         let run = try pack.logReader.read(paths: logs)
         for diagnostic in run.diagnostics { Console.warning(diagnostic) }
-        return run
+        return await workflow.reveal(run, runID: runID)
     }
 
     func fix(logs: [String]) async throws -> FixSummary {
