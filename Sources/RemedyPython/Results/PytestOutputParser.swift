@@ -85,6 +85,8 @@ struct PytestOutputParser {
         var outcomes: [(id: String, outcome: Outcome, message: String?)] = []
         var skipLines: [(count: Int, path: String, line: Int?, reason: String)] = []
         var failureBlocks: [(title: String, body: [Substring], errors: Bool)] = []
+        // --tb=line: "path.py:12: Type: message", one line per failure, in run order.
+        var lineEntries: [(path: String, line: Int, text: String)] = []
         var interrupted: String? = nil
 
         for section in sections {
@@ -100,6 +102,14 @@ struct PytestOutputParser {
                     }
                 }
                 if let c = current { failureBlocks.append((c.0, c.1, title == "ERRORS")) }
+                if current == nil, title == "FAILURES" {
+                    for line in section.lines where !line.hasPrefix("E ") {
+                        guard let py = line.range(of: ".py:"), let colon = line[py.upperBound...].firstIndex(of: ":"),
+                              let number = Int(line[py.upperBound..<colon]) else { continue }
+                        let text = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                        lineEntries.append((String(line[..<py.lowerBound]) + ".py", number, text))
+                    }
+                }
             } else if title == "warnings summary" {
                 run.warnings += parseWarnings(section.lines)
             } else {
@@ -181,33 +191,50 @@ struct PytestOutputParser {
             }
         }
 
-        // 4. Skips from "SKIPPED [N] path:line: reason": give reasons to known skipped
-        //    tests of that file, and stand-ins for the rest.
+        // 3b. --tb=line entries belong to the failed tests in the order the run listed them.
+        let failedIDs = order.filter { byID[$0]?.outcome == .failed }
+        if !lineEntries.isEmpty, lineEntries.count == failedIDs.count {
+            for (id, entry) in zip(failedIDs, lineEntries) where byID[id]?.failure == nil || byID[id]?.failure?.exceptionType == "Error" {
+                let split = PythonFailureText.splitException(entry.text)
+                let (bare, hint) = PythonFailureText.splitHint(split?.message ?? entry.text)
+                byID[id]?.failure = Failure(exceptionType: split?.type ?? "Error", message: bare, hint: hint,
+                                            frames: [Frame(path: entry.path, line: entry.line)], phase: .call)
+            }
+        }
+
+        // 4. Skips from "SKIPPED [N] path:line: reason": each line claims N skipped tests of
+        //    its file (those -v named, whose reason it completes), and stand-ins for the rest.
+        var claimed: Set<String> = []
         for skip in skipLines {
             var remaining = skip.count
-            for id in order where remaining > 0 {
+            for id in order where remaining > 0 && !claimed.contains(id) {
                 // -v prints the reason cut to the terminal's width ("Streaming r..."): the summary's is whole.
                 guard var test = byID[id], test.outcome == .skipped, test.file == skip.path else { continue }
                 let shown = test.failure?.message ?? ""
                 let stem = shown.hasSuffix("...") ? String(shown.dropLast(3)) : shown
-                guard shown.isEmpty || (skip.reason.hasPrefix(stem) && shown != skip.reason) else { continue }
+                guard shown.isEmpty || skip.reason.hasPrefix(stem) else { continue }
                 test.failure = Failure(exceptionType: Failure.skippedType, message: skip.reason, frames: skip.line.map { [Frame(path: skip.path, line: $0)] } ?? [], phase: .skip)
                 byID[id] = test
+                claimed.insert(id)
                 remaining -= 1
             }
-            let already = order.filter { byID[$0]?.outcome == .skipped && byID[$0]?.file == skip.path && byID[$0]?.failure?.message == skip.reason }.count
-            while remaining > 0 && already < skip.count {
+            while remaining > 0 {
                 let base = skip.path + (skip.line.map { ":\($0)" } ?? "")
                 var id = base
                 var k = 2
                 while byID[id] != nil { id = "\(base)#\(k)"; k += 1 }
                 record(id, .skipped, Failure(exceptionType: Failure.skippedType, message: skip.reason, frames: skip.line.map { [Frame(path: skip.path, line: $0)] } ?? [], phase: .skip))
                 byID[id]!.file = skip.path
+                claimed.insert(id)
                 remaining -= 1
             }
         }
 
         run.cases = order.map { byID[$0]! }
+        let silent = run.cases.filter { $0.outcome.isFailure && $0.failure == nil }.count
+        if silent > 0 {
+            run.diagnostics.append("\(source): \(silent) failing test\(silent == 1 ? " has" : "s have") no message in this log; rerun with -rA and --tb=short (or give the JUnit report) to group them by cause")
+        }
         if let interrupted {
             run.diagnostics.append("\(source): \(interrupted): pytest stopped after collection; tests in other files did not run (rerun with --continue-on-collection-errors)")
         }

@@ -51,9 +51,22 @@ public enum PythonFailureText {
         return last
     }
 
-    /// `path.py:12: in function` and `path.py:12: ExceptionType` lines.
+    /// `path.py:12: in function` and `path.py:12: ExceptionType` lines (pytest's styles),
+    /// and `File "path.py", line 12, in function` lines (`--tb=native`).
     public static func frames(_ text: Substring) -> [Frame] {
         var frames: [Frame] = []
+        if text.contains("File \"") {
+            for line in text.split(separator: "\n") {
+                let trimmed = line.drop { $0 == " " }
+                guard trimmed.hasPrefix("File \""), let close = trimmed.dropFirst(6).firstIndex(of: "\"") else { continue }
+                let path = trimmed[trimmed.index(trimmed.startIndex, offsetBy: 6)..<close]
+                let rest = trimmed[close...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard rest.count >= 2, rest[1].hasPrefix("line "), let number = Int(rest[1].dropFirst(5)) else { continue }
+                let function = rest.count > 2 && rest[2].hasPrefix("in ") ? String(rest[2].dropFirst(3)) : nil
+                frames.append(Frame(path: String(path), line: number, function: function))
+            }
+            if !frames.isEmpty { return frames }
+        }
         guard text.contains(".py:") else { return frames }
         for line in text.split(separator: "\n") {
             guard let py = line.range(of: ".py:"), !line.hasPrefix(" "), !line.hasPrefix("E ") else { continue }
@@ -74,6 +87,11 @@ public enum PythonFailureText {
         if let first = lines.first, let split = splitException(String(first)) {
             type = split.type
             message = ([split.message] + lines.dropFirst().map(String.init)).joined(separator: "\n")
+        } else if let last = text.split(separator: "\n").last(where: { !$0.hasPrefix(" ") && splitException(String($0)) != nil }),
+                  lines.isEmpty, let split = splitException(String(last)) {
+            // --tb=native: a Python traceback whose last line is "Type: message".
+            type = split.type
+            message = split.message
         } else if let fallback, let split = splitException(fallback) {
             type = split.type
             message = split.message
