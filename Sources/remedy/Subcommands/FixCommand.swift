@@ -72,6 +72,7 @@ final class FixSession {
         repository = try Repository(path: URL(fileURLWithPath: repo).standardizedFileURL.path)
         _ = try repository.headCommit()
         lock = try RunLock(stateDirectory: repository.stateDirectory)
+        Interruption.install(repository: repository.workdir, lockFile: lock.path)
         let stale = try repository.removeStaleCandidates()
         if stale > 0 { Console.progress("removed \(stale) worktree(s) left by an earlier run") }
         pack = PythonPack(root: repository.workdir)
