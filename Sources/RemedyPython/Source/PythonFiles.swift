@@ -6,8 +6,9 @@ import Foundation
 public enum PythonFiles {
     static let skippedFolders: Set<String> = ["__pycache__", "node_modules", "site-packages", "dist-packages"]
 
-    /// Relative paths, sorted.
-    public static func list(root: String) -> [String] {
+    /// Relative paths, sorted. `includeEverything` also walks site-packages and virtual
+    /// environments (for indexing a library tree such as the standard library).
+    public static func list(root: String, includeEverything: Bool = false) -> [String] {
         var result: [String] = []
         let manager = FileManager.default
         var visited: Set<String> = []
@@ -16,13 +17,13 @@ public enum PythonFiles {
             let real = (absolute as NSString).resolvingSymlinksInPath
             guard visited.insert(real).inserted else { return }
             guard let names = try? manager.contentsOfDirectory(atPath: absolute) else { return }
-            if !relative.isEmpty, names.contains("pyvenv.cfg") { return }
+            if !includeEverything, !relative.isEmpty, names.contains("pyvenv.cfg") { return }
             for name in names.sorted() {
                 let child = relative.isEmpty ? name : relative + "/" + name
                 var isDirectory: ObjCBool = false
                 guard manager.fileExists(atPath: root + "/" + child, isDirectory: &isDirectory) else { continue }
                 if isDirectory.boolValue {
-                    if name.hasPrefix(".") || skippedFolders.contains(name) { continue }
+                    if name.hasPrefix(".") || name == "__pycache__" || name == "node_modules" || (!includeEverything && skippedFolders.contains(name)) { continue }
                     walk(child)
                 } else if name.hasSuffix(".py") {
                     result.append(child)

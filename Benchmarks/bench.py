@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Remedy's benchmarks, each held against the fixed baseline in ../shared/bench in the same run.
+
+usage: Benchmarks/bench.py [--runs N] [--tests N]
+Builds remedy in release mode, then prints, for each benchmark, the best wall time of
+N runs of the baseline and of remedy, their ratio, and a check that both found the same.
+"""
+import json, os, subprocess, sys, sysconfig, tempfile, time, shutil
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.normpath(os.path.join(ROOT, "..", "shared", "bench"))
+if not os.path.isdir(BENCH):
+    BENCH = os.path.normpath(os.path.join(ROOT, "..", "..", "shared", "bench"))
+REMEDY = os.path.join(ROOT, ".build", "release", "remedy")
+RUNS = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
+TESTS = int(sys.argv[sys.argv.index("--tests") + 1]) if "--tests" in sys.argv else 100000
+
+
+def best(command, runs=RUNS):
+    times, out = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+        out = result.stdout
+    return min(times), out
+
+
+def report(name, base, remedy, check):
+    print(f"{name}: baseline {base:.3f} s, remedy {remedy:.3f} s, ratio {base / remedy:.1f}x  ({check})")
+
+
+def symbols(work):
+    stdlib = sysconfig.get_paths()["stdlib"]
+    corpus = os.path.join(work, "stdlib")
+    shutil.copytree(stdlib, corpus, ignore=shutil.ignore_patterns("site-packages", "__pycache__"))
+    files = sum(1 for d, _, fs in os.walk(corpus) for f in fs if f.endswith(".py"))
+    base_time, base_out = best([sys.executable, os.path.join(BENCH, "baseline_symbols.py"), corpus])
+    remedy_time, remedy_out = best([REMEDY, "symbols", corpus, "--format", "json"])
+    key = lambda o: (o["path"], o["name"], o["kind"], o["line"], o["container"])
+    base = {key(json.loads(l)) for l in base_out.splitlines()}
+    found = {key(json.loads(l)) for l in remedy_out.splitlines()}
+    recall = len(base & found) / len(base)
+    report(f"symbols over the standard library ({files} files)", base_time, remedy_time,
+           f"{len(base)} baseline symbols, {recall:.4%} of them found")
+
+
+def triage(work):
+    report_path = os.path.join(work, f"junit-{TESTS}.xml")
+    subprocess.run([sys.executable, os.path.join(BENCH, "gen_junit.py"), str(TESTS), report_path], check=True)
+    base_time, base_out = best([sys.executable, os.path.join(BENCH, "baseline_triage.py"), report_path])
+    remedy_time, remedy_out = best([REMEDY, "triage", report_path, "--format", "json", "--no-probe", "--repo", work])
+    base_lines = base_out.decode().splitlines()
+    base_totals = eval(base_lines[0])
+    base_causes = int(base_lines[-1].split()[0])
+    data = json.loads(remedy_out)
+    totals = data["totals"]
+    same = (totals["passed"] == base_totals.get("passed", 0) and totals["failed"] == base_totals.get("failure", 0)
+            and totals["errors"] == base_totals.get("error", 0) and totals["skipped"] == base_totals.get("skipped", 0))
+    causes = len(data["causes"]) + len(data["skips"])
+    report(f"triage of a {TESTS}-test JUnit report ({os.path.getsize(report_path) / 1e6:.0f} MB)", base_time, remedy_time,
+           f"totals {'equal' if same else 'DIFFER'}: {totals}; causes {causes} vs baseline {base_causes}")
+
+
+def main():
+    subprocess.run(["swift", "build", "-c", "release", "--product", "remedy"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory(prefix="remedy-bench-") as work:
+        symbols(work)
+        triage(work)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import RemedyTestSupport
+@testable import RemedyPython
+
+/// The symbol index: what Python's `ast` gives for `tree.body` and each class body.
+@Suite struct SymbolTests {
+    @Test func topLevelDefinitionsMethodsAndAssignments() {
+        let text = """
+            import os
+            A = B = 1; C = 2
+            x: int = 3
+            if os.name == "nt":
+                def windows_only(): pass
+            class Helper(Base):
+                limit = 3
+                @staticmethod
+                def build(): pass
+                async def fetch(self):
+                    def inner(): pass
+                class Nested:
+                    def deep(self): pass
+            @decorator
+            async def main():
+                value = 1
+            else_ = {"a": 1}
+            print(A == B)
+
+            """
+        let symbols = PythonSymbols.read(Array(text.utf8))
+        #expect(symbols == [
+            PythonSymbol(name: "A", kind: .variable, line: 2),
+            PythonSymbol(name: "B", kind: .variable, line: 2),
+            PythonSymbol(name: "C", kind: .variable, line: 2),
+            PythonSymbol(name: "x", kind: .variable, line: 3),
+            PythonSymbol(name: "Helper", kind: .class, line: 6),
+            PythonSymbol(name: "build", kind: .function, line: 9, container: "Helper"),
+            PythonSymbol(name: "fetch", kind: .asyncFunction, line: 10, container: "Helper"),
+            PythonSymbol(name: "main", kind: .asyncFunction, line: 15),
+            PythonSymbol(name: "else_", kind: .variable, line: 17),
+        ])
+    }
+
+    /// The baseline script beside the repository (`shared/bench`, as CI lays it out).
+    static let baseline: String? = [Fixtures.packageRoot + "/../shared/bench/baseline_symbols.py"]
+        .first { FileManager.default.fileExists(atPath: $0) }
+
+    /// The same symbols as `ast` (the baseline script) on real files of the standard library.
+    @Test(.enabled(if: baseline != nil, "needs shared/bench beside the repository"))
+    func agreesWithPythonsAstOnRealFiles() async throws {
+        let stdlib = try await Command.run("python3", ["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], in: "/").output
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let sample = TemporaryFolder("symbols")
+        for file in ["json/decoder.py", "asyncio/locks.py", "collections/__init__.py", "dataclasses.py", "typing.py"] {
+            try FileManager.default.createDirectory(atPath: sample.path + "/" + (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: stdlib + "/" + file, toPath: sample.path + "/" + file)
+        }
+        let script = try #require(Self.baseline)
+        let expected = try await Command.run("python3", [script, sample.path], in: "/").output
+        let (output, _, _) = PythonSymbols.jsonLines(root: sample.path, files: PythonFiles.list(root: sample.path, includeEverything: true))
+        func rows(_ text: String) -> Set<String> {
+            Set(text.split(separator: "\n").compactMap { line -> String? in
+                guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+                return "\(o["module"]!) \(o["path"]!) \(o["name"]!) \(o["kind"]!) \(o["line"]!) \(o["container"] as? String ?? "-")"
+            })
+        }
+        let want = rows(expected), got = rows(String(decoding: output, as: UTF8.self))
+        #expect(want.count > 500)
+        #expect(want.subtracting(got).isEmpty, "missing: \(want.subtracting(got).sorted().prefix(5))")
+    }
+}
