@@ -84,3 +84,27 @@ import RemedyTestSupport
         #expect(result.output.contains("```diff"))
     }
 }
+
+/// The playbook author's commands.
+@Suite struct PlaybookAuthorTests {
+    @Test func explainNamesTheFieldThatFailedAndTheStrategyThatWouldRun() async throws {
+        let result = try await Command.remedy(["explain", Fixtures.path("pytest/grown-rA.txt"), "--repo", Fixtures.packageRoot + "/demo",
+                                               "--test", "tests/integration/test_llm_provider_integration.py"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("no match  python.missing-method  ←  ModuleNotFoundError: No module named 'app.llm_providers' [1 test]\n    exception: ModuleNotFoundError is not one of AttributeError"))
+        #expect(result.output.contains("MATCH (chosen)  python.missing-module"))
+        #expect(result.output.contains("would run rewrite-import (python.rewrite-import) with module=app.llm_providers"))
+        let unknown = try await Command.remedy(["explain", Fixtures.path("pytest/grown-rA.txt"), "--rule", "python.nope"])
+        #expect(unknown.status == 2)
+        #expect(unknown.output.contains("no rule 'python.nope'"))
+    }
+
+    @Test func playbooksTestRunsTheShippedExamplesFromACopiedBinary() async throws {
+        let folder = TemporaryFolder("pbtest")
+        try FileManager.default.copyItem(atPath: Fixtures.remedyBinary, toPath: folder.path + "/remedy")
+        let result = try await Command.run(folder.path + "/remedy", ["playbooks", "test"], in: folder.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("PASS  python.missing-method/renamed-helper"))
+        #expect(result.output.contains("5 of 5 examples passed"))
+    }
+}

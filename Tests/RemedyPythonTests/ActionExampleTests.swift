@@ -51,3 +51,31 @@ import RemedyTestSupport
         #expect(findings[1].bindings["name"] == "create_test_user_with_token")
     }
 }
+
+/// Every example beside every shipped rule, as `remedy playbooks test` runs them.
+@Suite struct ShippedPlaybookExampleTests {
+    static let rules: [Rule] = (try? PlaybookLoader(actions: PythonPack().actionRegistry).load(folders: [Fixtures.packageRoot + "/playbooks"])) ?? []
+
+    @Test(arguments: rules.map(\.id))
+    func examplesPass(_ id: String) async throws {
+        let rule = try #require(Self.rules.first { $0.id == id })
+        let results = await PlaybookExamples(pack: PythonPack(), probeInterpreter: "python3").run(rule)
+        #expect(!results.isEmpty, "\(id) has no examples beside it")
+        for result in results {
+            #expect(result.passed, "\(id)/\(result.example): \(result.problems.joined(separator: "\n"))")
+        }
+    }
+
+    /// A wrong expectation fails: the runner compares byte for byte.
+    @Test func aWrongExpectationFails() async throws {
+        let copy = TemporaryFolder("playbook-copy")
+        try FileManager.default.removeItem(atPath: copy.path)
+        try FileManager.default.copyItem(atPath: Fixtures.packageRoot + "/playbooks", toPath: copy.path)
+        let expected = copy.path + "/python/python.missing-module/moved-module/after/tests/test_llm.py"
+        try Data("from app.somewhere_else import EchoProvider\n".utf8).write(to: URL(fileURLWithPath: expected))
+        let rule = try #require(try PlaybookLoader(actions: PythonPack().actionRegistry).load(folders: [copy.path]).first { $0.id == "python.missing-module" })
+        let results = await PlaybookExamples(pack: PythonPack()).run(rule)
+        #expect(results.count == 1 && !results[0].passed)
+        #expect(results.first?.problems.first?.contains("tests/test_llm.py differs from after/") == true)
+    }
+}

@@ -11,8 +11,13 @@ enum Embedded {
     }
 
     /// Writes the demo project into `folder`.
-    static func writeDemo(to folder: String) throws {
-        for file in EmbeddedFiles.demo {
+    static func writeDemo(to folder: String) throws { try write(EmbeddedFiles.demo, to: folder) }
+
+    /// Writes the shipped playbooks, with their examples, into `folder`.
+    static func writePlaybooks(to folder: String) throws { try write(EmbeddedFiles.playbooks, to: folder) }
+
+    private static func write(_ files: [(path: String, base64: String)], to folder: String) throws {
+        for file in files {
             let url = URL(fileURLWithPath: folder).appendingPathComponent(file.path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try decode(file.base64).write(to: url)

@@ -1,0 +1,5 @@
+import collections
+
+
+def test_mapping():
+    assert collections.Mapping

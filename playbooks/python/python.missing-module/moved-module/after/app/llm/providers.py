@@ -1,0 +1,3 @@
+class EchoProvider:
+    def complete(self, prompt):
+        return prompt
