@@ -66,3 +66,35 @@ import RemedyTestSupport
         #expect((json?["causes"] as? [Any])?.count == 2)
     }
 }
+
+/// The streamed triage of one JUnit report equals the triage of the run read whole.
+@Suite struct StreamedTriageTests {
+    @Test(arguments: ["demo-xunit1.xml", "demo-xunit2.xml", "grown-xunit1.xml", "collection-error-xunit1.xml"])
+    func streamingGivesTheSameReport(fixture: String) throws {
+        let root = Fixtures.packageRoot + "/demo"
+        let pack = PythonPack(root: root)
+        let bytes = Fixtures.bytes("pytest/" + fixture)
+        let run = try pack.logReader.read(bytes: bytes, source: fixture)
+        let whole = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: root).clusters(of: run)
+
+        var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
+        let leftover = JUnitStream(dialect: pack.dialect).stream(bytes: bytes, source: fixture, into: &accumulator)
+        for testCase in leftover.skipped { accumulator.add(testCase) }
+        let streamed = accumulator.clusters(scanner: pack.scanner, root: root)
+
+        #expect(accumulator.totals == run.totals)
+        #expect(streamed.map(\.signature.hash) == whole.map(\.signature.hash))
+        #expect(streamed.map(\.tests) == whole.map(\.tests))
+        #expect(streamed.map(\.files) == whole.map(\.files))
+        #expect(leftover.diagnostics.isEmpty)
+    }
+
+    @Test func aCutOffReportIsSaidSo() {
+        let bytes = Fixtures.bytes("pytest/grown-xunit1.xml")
+        let pack = PythonPack()
+        var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
+        let leftover = JUnitStream(dialect: pack.dialect).stream(bytes: Array(bytes.prefix(bytes.count / 2)), source: "cut.xml", into: &accumulator)
+        #expect(accumulator.totals.total + leftover.skipped.count > 0)
+        #expect(leftover.diagnostics.contains { $0.contains("cut off") })
+    }
+}

@@ -60,7 +60,7 @@ public struct XMLScanner {
                     let start = i
                     while i < n, p[i] != 60 { i += 1 }
                     if depth > 0, wantText() {
-                        try handle(.text(try XMLScanner.decode(p, start, i)))
+                        try handle(.text(XMLScanner.decode(p, start, i)))
                     } else if depth == 0 {
                         for j in start..<i where !(p[j] == 32 || p[j] == 10 || p[j] == 13 || p[j] == 9 || (j < 3 && (p[j] == 0xEF || p[j] == 0xBB || p[j] == 0xBF))) {
                             throw fail(sawRoot ? "text after the root element" : "text before the root element (not an XML report?)", j)
@@ -148,7 +148,7 @@ public struct XMLScanner {
                     j = valueStart
                     while j < n, p[j] != quote { j += 1 }
                     guard j < n else { throw cut("document ends inside attribute '\(key)' of <\(name)>", valueStart) }
-                    attributes[key] = try XMLScanner.decode(p, valueStart, j)
+                    attributes[key] = XMLScanner.decode(p, valueStart, j)
                     j += 1
                 }
                 sawRoot = true
@@ -177,7 +177,7 @@ public struct XMLScanner {
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 10 || b == 13 || b == 9 }
 
     /// Decodes entities in bytes[start..<end]; invalid UTF-8 becomes U+FFFD.
-    static func decode(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws -> String {
+    static func decode(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
         var hasEntity = false
         for j in start..<end where p[j] == 38 { hasEntity = true; break }
         if !hasEntity { return String(decoding: UnsafeBufferPointer(rebasing: p[start..<end]), as: UTF8.self) }

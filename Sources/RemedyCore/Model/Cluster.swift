@@ -85,6 +85,7 @@ public struct TriageAccumulator {
     /// Skipped tests by the reason the run gave, with the causes a probe found behind them.
     public private(set) var skipReasons: [(reason: String, tests: Int, files: [String], hides: [String])] = []
     private var skipIndex: [String: Int] = [:]
+    private var skipFiles: [Set<String>] = []
 
     /// A warning the run printed becomes a cluster of its own (phase `warning`).
     public mutating func add(_ warning: TestWarning) {
@@ -97,6 +98,20 @@ public struct TriageAccumulator {
         }
     }
 
+    /// A test that passed (or ran without a failure to group), counted by its file only:
+    /// the streaming reader's fast path.
+    public mutating func addOutcome(_ outcome: Outcome, file: String) {
+        totals.add(outcome)
+        if let at = fileIndex[file] {
+            files[at].totals.add(outcome)
+        } else {
+            fileIndex[file] = files.count
+            var t = Totals()
+            t.add(outcome)
+            files.append((file, t))
+        }
+    }
+
     public mutating func add(_ testCase: TestCase) {
         totals.add(testCase.outcome)
         if testCase.outcome == .skipped {
@@ -104,10 +119,11 @@ public struct TriageAccumulator {
             let hidden = testCase.skipReason != nil ? testCase.failure.map { "\($0.exceptionType): \($0.message)" } : nil
             if let at = skipIndex[reason] {
                 skipReasons[at].tests += 1
-                if !skipReasons[at].files.contains(testCase.file) { skipReasons[at].files.append(testCase.file) }
+                if skipFiles[at].insert(testCase.file).inserted { skipReasons[at].files.append(testCase.file) }
                 if let hidden, !skipReasons[at].hides.contains(hidden) { skipReasons[at].hides.append(hidden) }
             } else {
                 skipIndex[reason] = skipReasons.count
+                skipFiles.append([testCase.file])
                 skipReasons.append((reason, 1, [testCase.file], hidden.map { [$0] } ?? []))
             }
         }

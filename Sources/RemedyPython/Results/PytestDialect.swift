@@ -43,7 +43,7 @@ public struct PytestDialect: ResultsDialect {
         if let root {
             for count in stride(from: parts.count, through: 1, by: -1) {
                 let candidate = parts[0..<count].joined(separator: "/") + ".py"
-                if FileManager.default.fileExists(atPath: root + "/" + candidate) { moduleCount = count; break }
+                if moduleCounts.exists(root + "/" + candidate) { moduleCount = count; break }
             }
         } else if let firstClass = parts.firstIndex(where: { $0.first?.isUppercase == true }), firstClass > 0 {
             moduleCount = firstClass
@@ -95,6 +95,16 @@ final class ModuleCountCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: (String, String)] = [:]
 
+    private var existing: [String: Bool] = [:]
+
     func lookup(_ classname: String) -> (String, String)? { lock.withLock { entries[classname] } }
+
+    /// Whether a file exists, asked of the file system once per path.
+    func exists(_ path: String) -> Bool {
+        if let known = lock.withLock({ existing[path] }) { return known }
+        let found = FileManager.default.fileExists(atPath: path)
+        lock.withLock { existing[path] = found }
+        return found
+    }
     func store(_ classname: String, _ value: (String, String)) { lock.withLock { entries[classname] = value } }
 }

@@ -30,6 +30,10 @@ struct TriageCommand: AsyncParsableCommand {
     func run() async throws {
         let root = URL(fileURLWithPath: repo).standardizedFileURL.path
         let pack = PythonPack(root: root)
+        if logs.count == 1, let bytes = try? readJUnit(logs[0], pack: pack) {
+            try await streamed(bytes, source: logs[0], pack: pack, root: root)
+            return
+        }
         var testRun = try pack.logReader.read(paths: logs)
         if !noProbe, let probe = pack.probe(interpreter: PythonInterpreter.resolve(flag: python, repository: root)) {
             testRun = await probe.reveal(testRun, root: root)
@@ -38,6 +42,33 @@ struct TriageCommand: AsyncParsableCommand {
         let rules = try common.loadRules(pack: pack)
         let findings = RuleMatcher(rules: rules).findings(for: clusters.filter { !$0.isSkip })
         let report = TriageReport(run: testRun, clusters: clusters, findings: findings, signatures: pack.signatureMaker)
+        Console.output(try report.render(common.format, style: .forStandardOutput()))
+    }
+
+    /// The log's bytes when it is one JUnit report (a large one is streamed, not built).
+    private func readJUnit(_ path: String, pack: PythonPack) throws -> [UInt8]? {
+        guard path != "-", let data = FileManager.default.contents(atPath: path) else { return nil }
+        let bytes = [UInt8](data)
+        guard (try? pack.logReader.detect(bytes: bytes, source: path)) == .junit else { return nil }
+        // A report that is not JUnit at its root gets LogReader's error.
+        let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        guard head.contains("<testsuite") else { return nil }
+        return bytes
+    }
+
+    /// Triage of one JUnit report, streamed: passing tests are only counted.
+    private func streamed(_ bytes: [UInt8], source: String, pack: PythonPack, root: String) async throws {
+        var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
+        let leftover = JUnitStream(dialect: pack.dialect).stream(bytes: bytes, source: source, into: &accumulator)
+        var skipped = TestRun(cases: leftover.skipped)
+        if !noProbe, let probe = pack.probe(interpreter: PythonInterpreter.resolve(flag: python, repository: root)) {
+            skipped = await probe.reveal(skipped, root: root)
+        }
+        for testCase in skipped.cases { accumulator.add(testCase) }
+        let clusters = accumulator.clusters(scanner: pack.scanner, root: root)
+        let findings = RuleMatcher(rules: try common.loadRules(pack: pack)).findings(for: clusters.filter { !$0.isSkip })
+        let report = TriageReport(sources: [source], totals: accumulator.totals, files: accumulator.files, skipReasons: accumulator.skipReasons,
+                                  clusters: clusters, findings: findings, warnings: [], diagnostics: leftover.diagnostics + skipped.diagnostics)
         Console.output(try report.render(common.format, style: .forStandardOutput()))
     }
 }
