@@ -22,11 +22,7 @@ struct ExplainCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The project the logs come from (default: the current folder).", valueName: "DIR"))
     var repo: String = "."
 
-    @Option(name: .long, help: ArgumentHelp("The Python the probe uses.", valueName: "PATH"))
-    var python: String?
-
-    @Flag(name: .long, help: "Do not run the guarded-import probe.")
-    var noProbe = false
+    @OptionGroup var probe: ProbeOptions
 
     @OptionGroup var common: CommonOptions
 
@@ -52,8 +48,7 @@ struct ExplainCommand: AsyncParsableCommand {
     func run() async throws {
         let root = URL(fileURLWithPath: repo).standardizedFileURL.path
         let pack = PythonPack(root: root)
-        var run = try pack.logReader.read(paths: logs)
-        if !noProbe, let probe = pack.probe(interpreter: PythonInterpreter.resolve(flag: python, repository: root)) { run = await probe.reveal(run, root: root) }
+        let run = await probe.reveal(try pack.logReader.read(paths: logs), pack: pack, root: root)
         let clusters = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: root).clusters(of: run).filter { !$0.isSkip }
         let rules = try common.loadRules(pack: pack)
         let matcher = RuleMatcher(rules: rules)

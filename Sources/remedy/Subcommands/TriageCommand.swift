@@ -17,11 +17,7 @@ struct TriageCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(name: .long, help: ArgumentHelp("The Python the probe imports guarded modules with (default: $VIRTUAL_ENV, then .venv/bin/python, then python3).", valueName: "PATH"))
-    var python: String?
-
-    @Flag(name: .long, help: "Do not run the probe that imports the modules behind skipped tests' guarded imports.")
-    var noProbe = false
+    @OptionGroup var probe: ProbeOptions
 
     func validate() throws {
         if logs.isEmpty { throw ValidationError("give at least one log file (or - for standard input)") }
@@ -34,10 +30,7 @@ struct TriageCommand: AsyncParsableCommand {
             try await streamed(bytes, source: logs[0], pack: pack, root: root)
             return
         }
-        var testRun = try pack.logReader.read(paths: logs)
-        if !noProbe, let probe = pack.probe(interpreter: PythonInterpreter.resolve(flag: python, repository: root)) {
-            testRun = await probe.reveal(testRun, root: root)
-        }
+        let testRun = await probe.reveal(try pack.logReader.read(paths: logs), pack: pack, root: root)
         let clusters = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: root).clusters(of: testRun)
         let rules = try common.loadRules(pack: pack)
         let findings = RuleMatcher(rules: rules).findings(for: clusters.filter { !$0.isSkip })
@@ -60,10 +53,7 @@ struct TriageCommand: AsyncParsableCommand {
     private func streamed(_ bytes: [UInt8], source: String, pack: PythonPack, root: String) async throws {
         var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
         let leftover = JUnitStream(dialect: pack.dialect).stream(bytes: bytes, source: source, into: &accumulator)
-        var skipped = TestRun(cases: leftover.skipped)
-        if !noProbe, let probe = pack.probe(interpreter: PythonInterpreter.resolve(flag: python, repository: root)) {
-            skipped = await probe.reveal(skipped, root: root)
-        }
+        let skipped = await probe.reveal(TestRun(cases: leftover.skipped), pack: pack, root: root)
         for testCase in skipped.cases { accumulator.add(testCase) }
         let clusters = accumulator.clusters(scanner: pack.scanner, root: root)
         let findings = RuleMatcher(rules: try common.loadRules(pack: pack)).findings(for: clusters.filter { !$0.isSkip })

@@ -42,3 +42,18 @@ struct RunOptions: ParsableArguments {
         PytestRunner(python: PythonInterpreter.resolve(flag: python, repository: workdir), template: testCommand, timeout: .seconds(testTimeout))
     }
 }
+
+/// Flags of the commands that read logs without running tests: the guarded-import probe.
+struct ProbeOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The Python the probe imports guarded modules with (default: $VIRTUAL_ENV, then .venv/bin/python, then python3).", valueName: "PATH"))
+    var python: String?
+
+    @Flag(name: .long, help: "Do not run the probe that imports the modules behind skipped tests' guarded imports.")
+    var noProbe = false
+
+    /// The run with the causes behind its skips revealed (unless --no-probe).
+    func reveal(_ run: TestRun, pack: PythonPack, root: String) async -> TestRun {
+        guard !noProbe, let probe = pack.probe(interpreter: PythonInterpreter.resolve(flag: python, repository: root)) else { return run }
+        return await probe.reveal(run, root: root)
+    }
+}
