@@ -19,7 +19,8 @@ public struct RewriteImport: Action {
         guard let module = request.parameters["module"], !module.isEmpty else { throw ActionRefusal("needs the module that moved") }
         let onlyName = request.parameters["name"].flatMap { $0.isEmpty ? nil : $0 }
         let given = request.parameters["new"].flatMap { $0.isEmpty ? nil : $0 }
-        let index = PythonModuleIndex(root: request.root)
+        let root = request.root
+        let index = PythonModuleIndex(root: root)
         var edits: [Edit] = []
         var notes: [String] = []
         var targets: Set<String> = []
@@ -28,10 +29,17 @@ public struct RewriteImport: Action {
         for entry in index.modules.values.sorted(by: { $0.path < $1.path }) {
             for statement in entry.imports where statement.level == 0 && (statement.module == module || statement.module.hasPrefix(module + ".")) {
                 if let onlyName, !statement.names.contains(where: { $0.name == onlyName }) { continue }
+                // Already importing from the new place (which may sit under the old one: collections.abc).
+                if let given, statement.module == given || statement.module.hasPrefix(given + ".") { continue }
                 sawImport = true
                 let suffix = String(statement.module.dropFirst(module.count))
                 let target: String
-                if let given {
+                if let given, let onlyName, statement.isFrom, statement.names.count > 1 {
+                    // Only one of the statement's names moved: take it out, import it from its new place.
+                    try split(statement, name: onlyName, to: given, in: entry, root: root, &edits)
+                    targets.insert(given)
+                    continue
+                } else if let given {
                     target = given + suffix
                 } else {
                     guard statement.isFrom else {
@@ -82,6 +90,30 @@ public struct RewriteImport: Action {
                    edits: edits, applicability: applicability, notes: notes)
     }
 
+    /// `from m import a, X, b` → `from m import a, b` and, on the next line, `from new import X`.
+    private func split(_ statement: PythonImport, name: String, to target: String, in entry: PythonModuleIndex.Module, root: String, _ edits: inout [Edit]) throws {
+        guard let data = FileManager.default.contents(atPath: root + "/" + entry.path) else { return }
+        let source = PythonSource(bytes: [UInt8](data))
+        guard let position = statement.names.firstIndex(where: { $0.name == name }), let range = statement.names[position].range else { return }
+        // Remove the name with the comma that joins it to its neighbour.
+        let removal: Range<Int>
+        if position > 0, let previous = statement.names[position - 1].range {
+            removal = previous.upperBound..<range.upperBound
+        } else if let next = statement.names[position + 1].range {
+            removal = range.lowerBound..<next.lowerBound
+        } else {
+            return
+        }
+        let lineStart = source.bytes[..<statement.range.lowerBound].lastIndex(of: 10).map { $0 + 1 } ?? 0
+        let indent = source.text(lineStart..<statement.range.lowerBound)
+        var end = statement.range.upperBound
+        while end < source.bytes.count, source.bytes[end] != 10 { end += 1 }
+        let moved = statement.names[position]
+        let line = indent + "from \(target) import \(moved.name)" + (moved.alias.map { " as \($0)" } ?? "")
+        edits.append(Edit(path: entry.path, kind: .replace(removal), text: ""))
+        edits.append(Edit.insert((end < source.bytes.count ? "" : source.lineBreak) + line + source.lineBreak, at: min(end + 1, source.bytes.count), in: entry.path))
+    }
+
     private func emit(_ statement: PythonImport, in entry: PythonModuleIndex.Module, to target: String, _ edits: inout [Edit], _ targets: inout Set<String>) {
         targets.insert(target)
         guard statement.module != target else { return }
@@ -120,6 +152,11 @@ public struct RewriteImport: Action {
                 ],
                 parameters: ["module": "pkg.api", "name": "Thing1", "new": ""],
                 after: ["t.py": "from pkg.legacy import helper\nfrom pkg.things import Thing1\n"]),
+            ActionExample(
+                "one name of several moved to the standard library's new home",
+                before: ["tests/test_compat.py": "from collections import OrderedDict, Mapping as M, deque  # py3.10\n\n\ndef test_x():\n    assert M and OrderedDict and deque\n"],
+                parameters: ["module": "collections", "name": "Mapping", "new": "collections.abc"],
+                after: ["tests/test_compat.py": "from collections import OrderedDict, deque  # py3.10\nfrom collections.abc import Mapping as M\n\n\ndef test_x():\n    assert M and OrderedDict and deque\n"]),
             ActionExample(
                 "nothing in the repository defines the names",
                 before: ["tests/test_a.py": "from auth_service.auth_core.core.session_manager import SessionManager\n"],

@@ -4,6 +4,16 @@ public struct PythonImport: Sendable, Equatable {
     public struct Name: Sendable, Equatable {
         public var name: String
         public var alias: String?
+        /// Byte range of `name [as alias]` in a `from` import.
+        public var range: Range<Int>? = nil
+
+        public init(name: String, alias: String?, range: Range<Int>? = nil) {
+            self.name = name
+            self.alias = alias
+            self.range = range
+        }
+
+        public static func == (a: Name, b: Name) -> Bool { a.name == b.name && a.alias == b.alias }
         /// The name the importing module binds.
         public var bound: String { alias ?? name }
     }
@@ -83,8 +93,9 @@ extension PythonSource {
                     let value = text(token)
                     if token.kind == .name || value == "*" {
                         var alias: String? = nil
+                        let start = token.start
                         if k + 2 < lineTokens.count, text(lineTokens[k + 1]) == "as" { alias = text(lineTokens[k + 2]); k += 2 }
-                        names.append(PythonImport.Name(name: value, alias: alias))
+                        names.append(PythonImport.Name(name: value, alias: alias, range: start..<lineTokens[k].end))
                     }
                     k += 1
                 }
