@@ -48,14 +48,9 @@ let package = Package(
             name: "RemedyPython",
             dependencies: ["RemedyCore"]
         ),
-        .executableTarget(
-            name: "RemedyEmbedTool",
-            path: "Sources/RemedyEmbedTool"
-        ),
         .plugin(
             name: "RemedyEmbedPlugin",
-            capability: .buildTool(),
-            dependencies: ["RemedyEmbedTool"]
+            capability: .buildTool()
         ),
         .plugin(
             name: "RemedyCommandPlugin",
@@ -71,6 +66,9 @@ let package = Package(
                 "RemedyCore", "RemedyGit", "RemedyPython",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            // Links to playbooks/ and demo/: inside the target's folder, so SwiftPM plans the
+            // build again (and the embed plugin runs) when a file there is added or removed.
+            exclude: ["Shipped"],
             plugins: ["RemedyEmbedPlugin"]
         ),
         // Helpers the test targets share: temporary folders, commands, fixtures.

@@ -1,0 +1,5 @@
+import fractions
+
+
+def test_gcd():
+    assert fractions.gcd(4, 6) == 2

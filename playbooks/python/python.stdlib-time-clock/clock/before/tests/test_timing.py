@@ -1,0 +1,6 @@
+import time
+
+
+def test_clock():
+    start = time.clock()
+    assert time.clock() >= start
