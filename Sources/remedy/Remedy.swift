@@ -25,13 +25,17 @@ struct Remedy: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            Interruption.waitIfInterrupted()
         } catch let error as RemedyError {
+            Interruption.waitIfInterrupted()
             Console.error(error.message)
             Foundation.exit(error.kind.rawValue)
         } catch let error as GitFailure {
+            Interruption.waitIfInterrupted()
             Console.error(error.description)
             Foundation.exit(3)
         } catch {
+            Interruption.waitIfInterrupted()
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))

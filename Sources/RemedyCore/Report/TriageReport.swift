@@ -157,6 +157,9 @@ extension TriageReport {
         }
     }
 
+    /// How many files the text report lists per cause.
+    static let filesShown = 10
+
     private static func rate(_ value: Double) -> String { String(format: "%.1f%%", value) }
 
     private func text(_ style: Style) -> String {
@@ -180,8 +183,13 @@ extension TriageReport {
             if let hint = cause.hint { facts += " · hint: did you mean '\(hint)'" }
             out.append(facts)
             out.append("     rule: " + (cause.rule.map { style.green($0) } ?? style.yellow("none matches")))
-            for file in cause.files {
+            // The files hit hardest first; a long tail is counted (JSON lists every file).
+            let files = cause.files.sorted { ($0.tests, $0.callSites) > ($1.tests, $1.callSites) }
+            for file in files.prefix(Self.filesShown) {
                 out.append("     \(file.path): \(file.tests) test\(file.tests == 1 ? "" : "s")\(file.callSites > 0 ? ", \(file.callSites) call site\(file.callSites == 1 ? "" : "s")" : "")")
+            }
+            if files.count > Self.filesShown {
+                out.append("     … and \(files.count - Self.filesShown) more files (--format json lists them all)")
             }
         }
         if !skips.isEmpty {

@@ -34,7 +34,17 @@ enum Interruption {
         }
     }
 
+    private nonisolated(unsafe) static var stopping = false
+
+    /// Once a signal arrived, the handler owns the exit: the run's own error (its test
+    /// process was killed) must not end the process before the cleanup is done.
+    static func waitIfInterrupted() {
+        guard lock.withLock({ stopping }) else { return }
+        while true { sleep(60) }
+    }
+
     private static func stop(exitCode: Int32) {
+        lock.withLock { stopping = true }
         FileHandle.standardError.write(Data("remedy: interrupted: stopping the tests and removing Remedy's worktrees\n".utf8))
         ChildProcess.killAll()
         let (repository, lockFile) = lock.withLock { (repositoryPath, lockPath) }
