@@ -10,6 +10,8 @@ public protocol LanguagePack: Sendable {
     var actions: [any Action] { get }
     /// The probe that reveals what skips hide, run with the project's interpreter.
     func probe(interpreter: String) -> (any SkipProbe)?
+    /// The check that every file a fix touched still parses.
+    func validator(interpreter: String) -> (any SourceValidator)?
 }
 
 extension LanguagePack {

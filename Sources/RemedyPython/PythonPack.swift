@@ -18,4 +18,6 @@ public struct PythonPack: LanguagePack {
     }
 
     public func probe(interpreter: String) -> (any SkipProbe)? { GuardedImportProbe(python: interpreter) }
+
+    public func validator(interpreter: String) -> (any SourceValidator)? { PythonCompileCheck(python: interpreter) }
 }

@@ -87,14 +87,17 @@ public final class FixWorkflow {
     public var progress: (String) -> Void
     /// Reveals the causes behind skipped tests before matching; nil skips that.
     public var probe: (any SkipProbe)?
+    /// Checks that every file a fix touched still parses; nil skips that.
+    public var validator: (any SourceValidator)?
 
     private var testSeconds = 0.0
     /// When the workflow was made: its total time includes the first suite run.
     private let createdAt = ContinuousClock.now
 
     public init(pack: any LanguagePack, repository: any SourceControl, runner: any TestRunner, rules: [Rule], options: FixOptions,
-                probe: (any SkipProbe)? = nil, progress: @escaping (String) -> Void = { _ in }) {
+                probe: (any SkipProbe)? = nil, validator: (any SourceValidator)? = nil, progress: @escaping (String) -> Void = { _ in }) {
         self.probe = probe
+        self.validator = validator
         self.pack = pack
         self.repository = repository
         self.runner = runner
@@ -236,6 +239,9 @@ public final class FixWorkflow {
         }
         let changed = try FileEditor(root: URL(fileURLWithPath: candidate.root)).apply(fix)
         if changed.isEmpty { return rejected("the fix changes nothing (already applied?)", notes: fix.notes) }
+        if let problems = await validator?.problems(in: changed, root: candidate.root), let (path, problem) = problems.sorted(by: { $0.key < $1.key }).first {
+            return rejected("the fix leaves \(path) unparsable (\(problem)); dropped", notes: fix.notes)
+        }
         progress("  verifying: \(fix.title)")
         let afterReport = try await timedRun(tests: files, in: candidate.root)
         let after = await reveal(afterReport.run, in: candidate.root)
@@ -334,7 +340,7 @@ public struct PlannedFinding: Codable, Sendable {
 extension FixWorkflow {
     /// For each finding, the first strategy that produces a fix, as a diff; nothing is
     /// published and the repository is left as it was.
-    public func plan(_ testRun: TestRun, runID: String = FixWorkflow.newRunID()) throws -> [PlannedFinding] {
+    public func plan(_ testRun: TestRun, runID: String = FixWorkflow.newRunID()) async throws -> [PlannedFinding] {
         var planned: [PlannedFinding] = []
         var number = 0
         for finding in findings(for: testRun).findings {
@@ -351,6 +357,10 @@ extension FixWorkflow {
                     let fix = try action.makeFix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root))
                     let changed = try FileEditor(root: URL(fileURLWithPath: candidate.root)).apply(fix)
                     if changed.isEmpty { entry.refusals.append("\(strategy.id): changes nothing"); continue }
+                    if let problems = await validator?.problems(in: changed, root: candidate.root), let (path, problem) = problems.sorted(by: { $0.key < $1.key }).first {
+                        entry.refusals.append("\(strategy.id): the fix leaves \(path) unparsable (\(problem))")
+                        continue
+                    }
                     let commit = try candidate.commit(paths: changed, message: fix.title + "\n")
                     entry.strategy = strategy.id
                     entry.applicability = applicability

@@ -79,7 +79,8 @@ final class FixSession {
         let rules = try common.loadRules(pack: pack)
         let runner = runOptions.runner(workdir: repository.workdir)
         workflow = FixWorkflow(pack: pack, repository: repository, runner: runner, rules: rules,
-                               options: options, probe: pack.probe(interpreter: runner.python), progress: Console.progress)
+                               options: options, probe: pack.probe(interpreter: runner.python),
+                               validator: pack.validator(interpreter: runner.python), progress: Console.progress)
     }
 
     deinit { lock.release() }

@@ -18,7 +18,7 @@ struct PlanCommand: AsyncParsableCommand {
         let session = try FixSession(repo: run.repo, runOptions: run, common: common, options: FixOptions())
         let runID = FixWorkflow.newRunID()
         let testRun = try await session.testRun(logs: logs, runID: runID)
-        let planned = try session.workflow.plan(testRun, runID: runID)
+        let planned = try await session.workflow.plan(testRun, runID: runID)
         switch common.format {
         case .json:
             Console.output(try JSONOutput.encode(planned) + "\n")
