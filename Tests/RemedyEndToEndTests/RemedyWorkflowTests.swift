@@ -113,3 +113,27 @@ import RemedyTestSupport
         #expect(result.output.contains("\(examples.count) of \(examples.count) examples passed"), "\(result.output)")
     }
 }
+
+/// `.remedy.yml`: the project's defaults for every flag; a flag wins over the file.
+@Suite struct ConfigurationFileTests {
+    @Test func theFileSetsDefaultsAndFlagsWin() async throws {
+        let folder = try await Fixtures.committedDemoRepository("config")
+        try folder.write([".remedy.yml": "branch-prefix: bot/\ndisabled-rules: [python.missing-module, python.deprecated-import]\ntest-timeout: 300\n"])
+        try await Command.git(["add", ".remedy.yml"], in: folder.path)
+        try await Command.git(["commit", "-qm", "config"], in: folder.path)
+        let log = Fixtures.path("pytest/demo-xunit1.xml")
+
+        let first = try await Command.remedy(["fix", log, "--repo", folder.path, "--finding", "1"])
+        #expect(first.output.contains("branch bot/python.missing-method/154d5b68 (created)"), "\(first.output)")
+        let second = try await Command.remedy(["fix", log, "--repo", folder.path, "--finding", "1", "--branch-prefix", "human/"])
+        #expect(second.output.contains("branch human/python.missing-method/154d5b68 (created)"), "\(second.output)")
+
+        let plan = try await Command.remedy(["plan", Fixtures.path("pytest/grown-xunit1.xml"), "--repo", folder.path])
+        #expect(!plan.output.contains("python.missing-module"), "disabled rules do not match: \(plan.output)")
+
+        try folder.write([".remedy.yml": "disabled-rules: [python.no-such-rule]\n"])
+        let bad = try await Command.remedy(["fix", log, "--repo", folder.path])
+        #expect(bad.status == 2)
+        #expect(bad.output.contains("disabled-rules names no rule 'python.no-such-rule'"))
+    }
+}

@@ -41,7 +41,7 @@ struct DemoCommand: AsyncParsableCommand {
         runOptions.python = python
         try await checkPytest(runOptions.runner(workdir: folder).python)
         let common = try CommonOptions.parse([])
-        let session = try FixSession(repo: folder, runOptions: runOptions, common: common, options: FixOptions())
+        let session = try FixSession(repo: folder, runOptions: runOptions, common: common)
         let runID = FixWorkflow.newRunID()
         let testRun = try await session.testRun(logs: [], runID: runID)
         let clusters = Triage(signatures: session.pack.signatureMaker, scanner: session.pack.scanner, root: folder).clusters(of: testRun)

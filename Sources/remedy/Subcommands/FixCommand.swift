@@ -17,8 +17,8 @@ struct FixCommand: AsyncParsableCommand {
     @OptionGroup var run: RunOptions
     @OptionGroup var common: CommonOptions
 
-    @Option(name: .long, help: "branch (one branch per root cause), patch (git format-patch files) or apply (edit the working tree).")
-    var mode: PublishMode = .branch
+    @Option(name: .long, help: "branch (one branch per root cause; the default), patch (git format-patch files) or apply (edit the working tree).")
+    var mode: PublishMode?
 
     @Option(name: .customLong("rule"), help: ArgumentHelp("Only findings of this rule (repeatable).", valueName: "ID"))
     var rules: [String] = []
@@ -29,8 +29,8 @@ struct FixCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Allow unsafe fixes (flagged for review).")
     var unsafe = false
 
-    @Option(name: .long, help: ArgumentHelp("Prefix of fix branches.", valueName: "PREFIX"))
-    var branchPrefix: String = "remedy/"
+    @Option(name: .long, help: ArgumentHelp("Prefix of fix branches (default: remedy/).", valueName: "PREFIX"))
+    var branchPrefix: String?
 
     @Option(name: .long, help: ArgumentHelp("Where patch files go (default: .git/remedy/patches, unverified candidates in .git/remedy/candidates).", valueName: "DIR"))
     var patchDir: String?
@@ -39,22 +39,29 @@ struct FixCommand: AsyncParsableCommand {
     var maxBranches: Int?
 
     func validate() throws {
-        if branchPrefix.isEmpty || branchPrefix.contains("..") || branchPrefix.contains(" ") {
-            throw ValidationError("--branch-prefix must be a valid ref prefix such as remedy/")
-        }
+        if let branchPrefix { try Self.checkPrefix(branchPrefix, from: "--branch-prefix") }
         if let maxBranches, maxBranches < 0 { throw ValidationError("--max-branches must not be negative") }
     }
 
+    static func checkPrefix(_ prefix: String, from source: String) throws {
+        if prefix.isEmpty || prefix.contains("..") || prefix.contains(" ") || prefix.hasPrefix("/") {
+            throw RemedyError.badInput("\(source): '\(prefix)' is not a valid branch prefix (use something like remedy/)")
+        }
+    }
+
     func run() async throws {
-        var options = FixOptions()
-        options.mode = mode
-        options.rules = rules
-        options.findings = findings
-        options.unsafe = unsafe
-        options.branchPrefix = branchPrefix
-        options.patchDirectory = patchDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        options.maxBranches = maxBranches
-        let session = try FixSession(repo: run.repo, runOptions: run, common: common, options: options)
+        let session = try FixSession(repo: run.repo, runOptions: run, common: common) { configuration in
+            var options = FixOptions()
+            options.mode = mode ?? configuration.mode ?? .branch
+            options.rules = rules
+            options.findings = findings
+            options.unsafe = unsafe || configuration.unsafe == true
+            options.branchPrefix = branchPrefix ?? configuration.branchPrefix ?? "remedy/"
+            try Self.checkPrefix(options.branchPrefix, from: branchPrefix == nil ? RemedyConfiguration.fileName : "--branch-prefix")
+            options.patchDirectory = patchDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? configuration.patchDirectory
+            options.maxBranches = maxBranches ?? configuration.maxBranches
+            return options
+        }
         let summary = try await session.fix(logs: logs)
         Console.output(try FixReport(summary: summary).render(common.format, style: .forStandardOutput()))
         if !summary.allFixed { throw ExitCode(1) }
@@ -68,16 +75,18 @@ final class FixSession {
     let pack: PythonPack
     private let lock: RunLock
 
-    init(repo: String, runOptions: RunOptions, common: CommonOptions, options: FixOptions) throws {
+    init(repo: String, runOptions: RunOptions, common: CommonOptions, options makeOptions: (RemedyConfiguration) throws -> FixOptions = { _ in FixOptions() }) throws {
         repository = try Repository(path: URL(fileURLWithPath: repo).standardizedFileURL.path)
         _ = try repository.headCommit()
+        let configuration = try RemedyConfiguration.load(repository: repository.workdir)
+        let options = try makeOptions(configuration)
         lock = try RunLock(stateDirectory: repository.stateDirectory)
         Interruption.install(repository: repository.workdir, lockFile: lock.path)
         let stale = try repository.removeStaleCandidates()
         if stale > 0 { Console.progress("removed \(stale) worktree(s) left by an earlier run") }
         pack = PythonPack(root: repository.workdir)
-        let rules = try common.loadRules(pack: pack)
-        let runner = runOptions.runner(workdir: repository.workdir)
+        let rules = try common.loadRules(pack: pack, configuration: configuration)
+        let runner = runOptions.runner(workdir: repository.workdir, configuration: configuration)
         workflow = FixWorkflow(pack: pack, repository: repository, runner: runner, rules: rules,
                                options: options, probe: pack.probe(interpreter: runner.python),
                                validator: pack.validator(interpreter: runner.python), progress: Console.progress)

@@ -15,7 +15,7 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        let session = try FixSession(repo: run.repo, runOptions: run, common: common, options: FixOptions())
+        let session = try FixSession(repo: run.repo, runOptions: run, common: common)
         let runID = FixWorkflow.newRunID()
         let testRun = try await session.testRun(logs: logs, runID: runID)
         let planned = try await session.workflow.plan(testRun, runID: runID)

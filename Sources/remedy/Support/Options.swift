@@ -14,9 +14,14 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Add a folder of playbook rules to the shipped ones (repeatable).", valueName: "DIR"))
     var playbooks: [String] = []
 
-    /// The shipped rules plus the user's folders.
-    func loadRules(pack: PythonPack) throws -> [Rule] {
-        try PlaybookLoader(actions: pack.actionRegistry).load(folders: playbooks, embedded: Embedded.playbooks)
+    /// The shipped rules plus the user's folders (flags, then `.remedy.yml`), less the
+    /// rules the configuration disables.
+    func loadRules(pack: PythonPack, configuration: RemedyConfiguration = RemedyConfiguration()) throws -> [Rule] {
+        let rules = try PlaybookLoader(actions: pack.actionRegistry).load(folders: playbooks + configuration.playbooks, embedded: Embedded.playbooks)
+        for id in configuration.disabledRules where !rules.contains(where: { $0.id == id }) {
+            throw RemedyError.badInput("\(RemedyConfiguration.fileName): disabled-rules names no rule '\(id)' (see remedy playbooks list)")
+        }
+        return rules.filter { !configuration.disabledRules.contains($0.id) }
     }
 }
 
@@ -28,18 +33,21 @@ struct RunOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The Python to run tests with (default: $VIRTUAL_ENV, then .venv/bin/python, then python3).", valueName: "PATH"))
     var python: String?
 
-    @Option(name: .long, help: ArgumentHelp("The test command; {python}, {junit} and {tests} are filled in.", valueName: "TEMPLATE"))
-    var testCommand: String = PytestRunner.defaultTemplate
+    @Option(name: .long, help: ArgumentHelp("The test command; {python}, {junit} and {tests} are filled in (default: \(PytestRunner.defaultTemplate)).", valueName: "TEMPLATE"))
+    var testCommand: String?
 
-    @Option(name: .long, help: ArgumentHelp("Time limit for one test run.", valueName: "SECONDS"))
-    var testTimeout: Int = 900
+    @Option(name: .long, help: ArgumentHelp("Time limit for one test run (default: 900).", valueName: "SECONDS"))
+    var testTimeout: Int?
 
     func validate() throws {
-        guard testTimeout > 0 else { throw ValidationError("--test-timeout must be a positive number of seconds") }
+        if let testTimeout, testTimeout <= 0 { throw ValidationError("--test-timeout must be a positive number of seconds") }
     }
 
-    func runner(workdir: String) -> PytestRunner {
-        PytestRunner(python: PythonInterpreter.resolve(flag: python, repository: workdir), template: testCommand, timeout: .seconds(testTimeout))
+    /// The runner: each setting from the flag, else `.remedy.yml`, else the default.
+    func runner(workdir: String, configuration: RemedyConfiguration = RemedyConfiguration()) -> PytestRunner {
+        PytestRunner(python: PythonInterpreter.resolve(flag: python, configured: configuration.python, repository: workdir),
+                     template: testCommand ?? configuration.testCommand ?? PytestRunner.defaultTemplate,
+                     timeout: .seconds(testTimeout ?? configuration.testTimeout ?? 900))
     }
 }
 
@@ -53,7 +61,8 @@ struct ProbeOptions: ParsableArguments {
 
     /// The run with the causes behind its skips revealed (unless --no-probe).
     func reveal(_ run: TestRun, pack: PythonPack, root: String) async -> TestRun {
-        guard !noProbe, let probe = pack.probe(interpreter: PythonInterpreter.resolve(flag: python, repository: root)) else { return run }
+        let configured = (try? RemedyConfiguration.load(repository: root))?.python
+        guard !noProbe, let probe = pack.probe(interpreter: PythonInterpreter.resolve(flag: python, configured: configured, repository: root)) else { return run }
         return await probe.reveal(run, root: root)
     }
 }
