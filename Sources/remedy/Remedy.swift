@@ -14,7 +14,7 @@ struct Remedy: AsyncParsableCommand {
         1 findings left unresolved, 2 bad input or usage, 3 internal or git failure.
         """,
         version: "0.1.0",
-        subcommands: [TriageCommand.self, PlanCommand.self, FixCommand.self, DemoCommand.self, ExplainCommand.self, PlaybooksCommand.self, SymbolsCommand.self]
+        subcommands: [TriageCommand.self, PlanCommand.self, FixCommand.self, DemoCommand.self, ExplainCommand.self, PlaybooksCommand.self, SymbolsCommand.self, RunsCommand.self]
     )
 
     static func main() async {

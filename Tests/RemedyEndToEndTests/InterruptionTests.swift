@@ -49,6 +49,9 @@ import RemedyTestSupport
         #expect(branches.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/.git/remedy/lock"))
         #expect(try await Command.git(["status", "--porcelain"], in: folder.path).output == status)
+        // The journal says the run was interrupted.
+        let runs = try await Command.remedy(["runs", "--repo", folder.path])
+        #expect(runs.output.contains("  interrupted  "), "\(runs.output)")
         let leftover = try await Command.run("pgrep", ["-f", marker], in: "/")
         #expect(leftover.status == 1, "no test process is left: \(leftover.output)")
     }

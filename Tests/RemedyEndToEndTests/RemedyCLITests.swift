@@ -81,6 +81,14 @@ import RemedyTestSupport
         #expect(second.status == 0, "\(second.output)")
         #expect(second.output.contains("already proposed"))
         #expect(try await Command.git(["rev-parse", "remedy/python.missing-method/154d5b68"], in: folder.path).output == tip)
+        // Both runs are in the journal, newest first, with their verdicts and branches.
+        let runs = try await remedy(["runs", "--repo", folder.path, "--format", "json"])
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(runs.output.utf8)) as? [[String: Any]])
+        #expect(entries.count == 2)
+        #expect(entries.allSatisfy { $0["status"] as? String == "done" })
+        let text = try await remedy(["runs", "--repo", folder.path])
+        #expect(text.output.contains("1. python.missing-method 154d5b68: wrapper: fixed ["))
+        #expect(text.output.contains("→ remedy/python.missing-method/154d5b68"))
         let message = try await Command.git(["log", "-1", "--format=%B", "remedy/python.missing-method/154d5b68"], in: folder.path).output
         #expect(message.contains("Remedy-Rule: python.missing-method\nRemedy-Signature: 154d5b68"))
         #expect(message.contains("TestConcurrentUsers::test_users_are_isolated: failed -> passed"))

@@ -143,6 +143,19 @@ public final class FixWorkflow {
 
     public func run(_ testRun: TestRun, runID: String = FixWorkflow.newRunID()) async throws -> FixSummary {
         let head = try repository.headCommit()
+        let journal = RunJournal(stateDirectory: repository.stateDirectory)
+        var entry = RunJournal.Entry(run: runID, started: Date(), finished: nil, status: "running", processID: getpid(), head: head,
+                                     mode: options.mode.rawValue, summary: nil)
+        try? journal.write(entry)
+        let summary = try await fix(testRun, runID: runID, head: head)
+        entry.finished = Date()
+        entry.status = "done"
+        entry.summary = summary
+        try? journal.write(entry)
+        return summary
+    }
+
+    private func fix(_ testRun: TestRun, runID: String, head: String) async throws -> FixSummary {
         let dirty = try repository.dirtyPaths()
         let (findings, unmatched) = findings(for: testRun)
         var results: [FindingResult] = []
