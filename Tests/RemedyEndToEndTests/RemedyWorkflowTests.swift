@@ -99,6 +99,24 @@ import RemedyTestSupport
         #expect(unknown.output.contains("no rule 'python.nope'"))
     }
 
+    /// A rule scaffolded from a real failure lints, matches its failure, and its example passes.
+    @Test func newScaffoldsARuleThatTestsGreen() async throws {
+        let folder = TemporaryFolder("newrule")
+        let result = try await Command.remedy(["playbooks", "new", "python.renamed-helper", "--from", Fixtures.path("pytest/demo-rA.txt"),
+                                               "--repo", Fixtures.packageRoot + "/demo", "--dir", folder.path + "/pb"])
+        #expect(result.status == 0, "\(result.output)")
+        let rule = try #require(folder.read("pb/python/python.renamed-helper.yml"))
+        #expect(rule.contains(#"message: "^'(?<value1>[^']+)' object has no attribute '(?<value2>[^']+)'$""#))
+        #expect(rule.contains("action: python.add-wrapper-method"))
+        let after = try #require(folder.read("pb/python/python.renamed-helper/test_message_gets_a_reply/after/tests/helpers/ws.py"))
+        #expect(after.contains("def send_message_and_wait("))
+        let test = try await Command.remedy(["playbooks", "test", folder.path + "/pb"])
+        #expect(test.status == 0, "\(test.output)")
+        #expect(test.output.contains("PASS  python.renamed-helper/test_message_gets_a_reply"))
+        let again = try await Command.remedy(["playbooks", "new", "python.renamed-helper", "--from", Fixtures.path("pytest/demo-rA.txt"), "--dir", folder.path + "/pb"])
+        #expect(again.status == 2 && again.output.contains("already exists"))
+    }
+
     @Test func playbooksTestRunsTheShippedExamplesFromACopiedBinary() async throws {
         let folder = TemporaryFolder("pbtest")
         try FileManager.default.copyItem(atPath: Fixtures.remedyBinary, toPath: folder.path + "/remedy")
