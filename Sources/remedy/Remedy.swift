@@ -18,6 +18,8 @@ struct Remedy: AsyncParsableCommand {
     )
 
     static func main() async {
+        // A child that exits without reading its input (a plugin) must not kill Remedy.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -10,6 +10,12 @@ public protocol Action: Sendable {
     /// Before/after examples and cases where it must not apply, run by the test suite.
     var examples: [ActionExample] { get }
     func makeFix(_ request: ActionRequest) throws -> Fix
+    /// The fix, for callers that may wait (external actions run a child process).
+    func fix(_ request: ActionRequest) async throws -> Fix
+}
+
+extension Action {
+    public func fix(_ request: ActionRequest) async throws -> Fix { try makeFix(request) }
 }
 
 /// What an action is given: the finding, the resolved parameters, the repository root.

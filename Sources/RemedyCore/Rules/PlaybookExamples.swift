@@ -80,13 +80,13 @@ public struct PlaybookExamples {
         let editor = FileEditor(root: URL(fileURLWithPath: work))
         var refusals: [String] = []
         for strategy in rule.strategies {
-            guard let action = pack.actionRegistry.action(strategy.action) else { return ["unknown action \(strategy.action)"] }
+            guard let action = strategy.resolve(in: pack.actionRegistry) else { return ["unknown action \(strategy.action)"] }
             let request = ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: work)
             do {
-                let fix = try action.makeFix(request)
+                let fix = try await action.fix(request)
                 try editor.apply(fix)
                 var problems = compare(work, folder + "/after")
-                if let again = try? action.makeFix(request), !(try editor.apply(again)).isEmpty {
+                if let again = try? await action.fix(request), !(try editor.apply(again)).isEmpty {
                     problems.append("strategy \(strategy.id): applying the fix a second time changed the tree again")
                 }
                 return problems.map { "strategy \(strategy.id): \($0)" }

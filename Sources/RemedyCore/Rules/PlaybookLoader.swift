@@ -14,9 +14,8 @@ public struct PlaybookLoader: Sendable {
         return .badInput("\(file):\(mark): \(message)")
     }
 
-    /// Every `*.yml` rule under the folders (recursively), plus embedded ones given as
-    /// (path, text); ids must be unique.
-    public func load(folders: [String], embedded: [(path: String, text: String)] = []) throws -> [Rule] {
+    /// Every `*.yml` rule under the folders (recursively); ids must be unique.
+    public func load(folders: [String]) throws -> [Rule] {
         var rules: [Rule] = []
         var seen: [String: String] = [:]
         func add(_ rule: Rule) throws {
@@ -25,9 +24,6 @@ public struct PlaybookLoader: Sendable {
             }
             seen[rule.id] = rule.file
             rules.append(rule)
-        }
-        for (path, text) in embedded.sorted(by: { $0.path < $1.path }) where PlaybookLoader.isRuleFile(path) {
-            try add(try load(text: text, file: path))
         }
         for folder in folders {
             var isDirectory: ObjCBool = false
@@ -120,16 +116,24 @@ public struct PlaybookLoader: Sendable {
             let fields = try Fields(itemMapping, file: file, allowed: ["id", "action", "with", "applicability"])
             let strategyID = try fields.requiredString("id").value
             let action = try fields.requiredString("action")
-            guard let builtIn = actions.action(action.value) else {
-                let names = actions.actions.keys.sorted().joined(separator: ", ")
-                throw Self.error(file, action.node, "unknown action '\(action.value)' (built-in actions: \(names))")
+            let builtIn: any Action
+            if let known = actions.action(action.value) {
+                builtIn = known
+            } else {
+                let (external, problem) = ExternalAction.resolve(action.value, playbookFolder: (file as NSString).deletingLastPathComponent)
+                if let problem { throw Self.error(file, action.node, "action '\(action.value)': \(problem)") }
+                guard let external else {
+                    let names = actions.actions.keys.sorted().joined(separator: ", ")
+                    throw Self.error(file, action.node, "unknown action '\(action.value)' (built-in actions: \(names); or exec:PATH, ext:NAME)")
+                }
+                builtIn = external
             }
             var parameters: [String: String] = [:]
             if let with = fields.node("with") {
                 guard let withMapping = with.mapping else { throw Self.error(file, with, "'with' must be a mapping of parameters") }
                 for (key, value) in withMapping {
                     guard let name = key.string else { throw Self.error(file, key, "parameter names must be strings") }
-                    guard builtIn.parameterNames.contains(name) else {
+                    guard builtIn is ExternalAction || builtIn.parameterNames.contains(name) else {
                         throw Self.error(file, key, "action \(builtIn.id) takes no parameter '\(name)' (it takes \(builtIn.parameterNames.joined(separator: ", ")))")
                     }
                     guard let text = value.string else { throw Self.error(file, value, "parameter '\(name)' must be a string") }
@@ -149,7 +153,8 @@ public struct PlaybookLoader: Sendable {
                 }
                 applicability = value
             }
-            strategies.append(Strategy(id: strategyID, action: action.value, parameters: parameters, applicability: applicability))
+            strategies.append(Strategy(id: strategyID, action: action.value, parameters: parameters, applicability: applicability,
+                                       external: builtIn as? ExternalAction))
         }
         return Rule(id: id.value, title: title, description: description, language: language,
                     match: MatchSpec(exceptions: exceptions, message: regex, phases: phases),

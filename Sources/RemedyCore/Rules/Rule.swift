@@ -50,13 +50,19 @@ public struct Strategy: Sendable {
     public var action: String
     public var parameters: [String: String]
     public var applicability: Applicability?
+    /// The out-of-process action, resolved when the playbook was read (`exec:`, `ext:`).
+    public var external: ExternalAction?
 
-    public init(id: String, action: String, parameters: [String: String], applicability: Applicability? = nil) {
+    public init(id: String, action: String, parameters: [String: String], applicability: Applicability? = nil, external: ExternalAction? = nil) {
         self.id = id
         self.action = action
         self.parameters = parameters
         self.applicability = applicability
+        self.external = external
     }
+
+    /// The action that runs this strategy: the external one, or the registry's.
+    public func resolve(in registry: ActionRegistry) -> (any Action)? { external ?? registry.action(action) }
 
     /// The parameters with `${name}` replaced by the bindings (unknown names become empty).
     public func resolvedParameters(_ bindings: [String: String]) -> [String: String] {

@@ -11,7 +11,10 @@ public struct ChildProcess: Sendable {
     /// What a finished child left behind.
     public struct Result: Sendable {
         public var status: Int32
+        /// Standard output, with standard error merged in unless `separateErrors`.
         public var output: String
+        /// Standard error, when kept apart.
+        public var errors: String = ""
         public var timedOut: Bool
         public var seconds: Double
     }
@@ -22,6 +25,10 @@ public struct ChildProcess: Sendable {
     public var directory: String
     public var timeout: Duration
     public var outputLimit: Int
+    /// Bytes for standard input (empty: the child reads end of file at once).
+    public var input: [UInt8] = []
+    /// Keep standard error apart from standard output (a plugin's JSON answer).
+    public var separateErrors = false
 
     public init(executable: String, arguments: [String], environment: [String: String] = [:], directory: String, timeout: Duration = .seconds(600), outputLimit: Int = 64 << 20) {
         self.executable = executable
@@ -48,17 +55,24 @@ public struct ChildProcess: Sendable {
         let timeout = self.timeout
         do {
             return try await withThrowingTaskGroup(of: Result?.self) { tasks in
+                let separate = separateErrors
+                // Standard input comes from a file, never a pipe: a child that exits without
+                // reading must not make the write fail (swift-subprocess 1.0.2 traps on that).
+                var inputFile: Int32 = -1
+                if !input.isEmpty {
+                    let path = FileManager.default.temporaryDirectory.appendingPathComponent("remedy-input-\(UUID().uuidString)").path
+                    try Data(input).write(to: URL(fileURLWithPath: path))
+                    inputFile = open(path, O_RDONLY)
+                    unlink(path)
+                    guard inputFile >= 0 else { throw RemedyError.failure("cannot open the input for \(self.executable)") }
+                }
+                let stdinFile = inputFile
                 tasks.addTask {
-                    let result = try await Subprocess.run(configuration, input: .none, output: .bytes(limit: limit), error: .combinedWithOutput) { execution in
-                        group.set(execution.processIdentifier.value)
+                    if stdinFile >= 0 {
+                        return try await Self.launch(configuration, input: .fileDescriptor(.init(rawValue: stdinFile), closeAfterSpawningProcess: true),
+                                                     separate: separate, limit: limit, group: group, started: started)
                     }
-                    let status: Int32
-                    switch result.terminationStatus {
-                    case let .exited(code): status = Int32(code)
-                    case let .signaled(signal): status = 128 + Int32(signal)
-                    }
-                    return Result(status: status, output: String(decoding: result.standardOutput, as: UTF8.self),
-                                  timedOut: group.killed, seconds: (ContinuousClock.now - started).seconds)
+                    return try await Self.launch(configuration, input: .none, separate: separate, limit: limit, group: group, started: started)
                 }
                 tasks.addTask {
                     try? await Task.sleep(for: timeout)
@@ -76,6 +90,29 @@ public struct ChildProcess: Sendable {
         } catch let error as SubprocessError {
             throw RemedyError.badInput("cannot run '\(self.executable)': \(error)")
         }
+    }
+
+    private static func launch<Input: InputProtocol>(_ configuration: Configuration, input: Input, separate: Bool, limit: Int,
+                                                      group: ProcessGroupBox, started: ContinuousClock.Instant) async throws -> Result {
+        func code(_ status: TerminationStatus) -> Int32 {
+            switch status {
+            case let .exited(code): return Int32(code)
+            case let .signaled(signal): return 128 + Int32(signal)
+            }
+        }
+        if separate {
+            let result = try await Subprocess.run(configuration, input: input, output: .bytes(limit: limit), error: .bytes(limit: limit)) { execution in
+                group.set(execution.processIdentifier.value)
+            }
+            return Result(status: code(result.terminationStatus), output: String(decoding: result.standardOutput, as: UTF8.self),
+                          errors: String(decoding: result.standardError, as: UTF8.self),
+                          timedOut: group.killed, seconds: (ContinuousClock.now - started).seconds)
+        }
+        let result = try await Subprocess.run(configuration, input: input, output: .bytes(limit: limit), error: .combinedWithOutput) { execution in
+            group.set(execution.processIdentifier.value)
+        }
+        return Result(status: code(result.terminationStatus), output: String(decoding: result.standardOutput, as: UTF8.self),
+                      timedOut: group.killed, seconds: (ContinuousClock.now - started).seconds)
     }
 
     /// Kills every process group still registered (on SIGINT/SIGTERM).

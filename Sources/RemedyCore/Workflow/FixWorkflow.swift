@@ -222,7 +222,7 @@ public final class FixWorkflow {
 
     private func attempt(_ strategy: Strategy, for finding: Finding, runID: String, number: Int) async throws -> (Attempt, CandidateCommit?) {
         let started = ContinuousClock.now
-        guard let action = pack.actionRegistry.action(strategy.action) else {
+        guard let action = strategy.resolve(in: pack.actionRegistry) else {
             return (Attempt(strategy: strategy.id, action: strategy.action, applicability: .displayOnly, title: nil, notes: [],
                             verdict: .rejected("unknown action \(strategy.action)"), changes: [], diff: nil, diffHash: nil, seconds: 0), nil)
         }
@@ -241,7 +241,7 @@ public final class FixWorkflow {
         let before = await reveal(try await timedRun(tests: files, in: candidate.root).run, in: candidate.root)
         let fix: Fix
         do {
-            fix = try action.makeFix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root))
+            fix = try await action.fix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root))
         } catch let refusal as ActionRefusal {
             let (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: before, after: before, signatures: pack.signatureMaker, cause: finding.cluster.signature)
             if case .notReproduced = verdict {
@@ -250,7 +250,13 @@ public final class FixWorkflow {
             }
             return rejected("\(action.id) does not apply: \(refusal.reason)")
         }
-        let changed = try FileEditor(root: URL(fileURLWithPath: candidate.root)).apply(fix)
+        let changed: [String]
+        do {
+            changed = try FileEditor(root: URL(fileURLWithPath: candidate.root)).apply(fix)
+        } catch let error as RemedyError {
+            // An edit outside the worktree, into .git, or over another: the fix is refused whole.
+            return rejected("\(action.id): \(error.message)", notes: fix.notes)
+        }
         if changed.isEmpty { return rejected("the fix changes nothing (already applied?)", notes: fix.notes) }
         if let problems = await validator?.problems(in: changed, root: candidate.root), let (path, problem) = problems.sorted(by: { $0.key < $1.key }).first {
             return rejected("the fix leaves \(path) unparsable (\(problem)); dropped", notes: fix.notes)
@@ -361,13 +367,13 @@ extension FixWorkflow {
                                        message: finding.cluster.message, tests: finding.cluster.tests, strategy: nil, applicability: nil, title: nil,
                                        notes: [], diff: nil, refusals: [])
             for strategy in finding.rule.strategies {
-                guard let action = pack.actionRegistry.action(strategy.action) else { continue }
+                guard let action = strategy.resolve(in: pack.actionRegistry) else { continue }
                 let applicability = min(action.applicability, strategy.applicability ?? action.applicability)
                 number += 1
                 let candidate = try repository.makeCandidate(run: runID, number: number)
                 defer { try? candidate.remove() }
                 do {
-                    let fix = try action.makeFix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root))
+                    let fix = try await action.fix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root))
                     let changed = try FileEditor(root: URL(fileURLWithPath: candidate.root)).apply(fix)
                     if changed.isEmpty { entry.refusals.append("\(strategy.id): changes nothing"); continue }
                     if let problems = await validator?.problems(in: changed, root: candidate.root), let (path, problem) = problems.sorted(by: { $0.key < $1.key }).first {
@@ -383,6 +389,8 @@ extension FixWorkflow {
                     break
                 } catch let refusal as ActionRefusal {
                     entry.refusals.append("\(strategy.id): \(refusal.reason)")
+                } catch let error as RemedyError {
+                    entry.refusals.append("\(strategy.id): \(error.message)")
                 }
             }
             planned.append(entry)

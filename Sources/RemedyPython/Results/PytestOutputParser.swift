@@ -310,7 +310,8 @@ struct PytestOutputParser {
             let body = line.trimmingCharacters(in: .whitespaces)
             guard let py = body.range(of: ".py:"), let colon = body[py.upperBound...].firstIndex(of: ":"), let number = Int(body[py.upperBound..<colon]) else { continue }
             let rest = body[body.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            guard let split = PythonFailureText.splitException(rest), split.type.hasSuffix("Warning") else { continue }
+            // "Category: message": warnings classes need not end in Warning (PydanticDeprecatedSince20).
+            guard let split = PythonFailureText.splitException(rest), split.type.first?.isUppercase == true else { continue }
             let warning = TestWarning(category: split.type, message: split.message, path: String(body[..<py.lowerBound]) + ".py", line: number)
             if !warnings.contains(warning) { warnings.append(warning) }
         }

@@ -18,13 +18,15 @@ struct PlaybooksCommand: ParsableCommand {
 
         func run() throws {
             let pack = PythonPack()
-            let rules = try PlaybookLoader(actions: pack.actionRegistry).load(folders: common.playbooks + folders, embedded: Embedded.playbooks)
+            let shipped = try Embedded.playbooksFolder()
+            let rules = try PlaybookLoader(actions: pack.actionRegistry).load(folders: [shipped] + common.playbooks + folders)
             if common.format == .json {
                 struct Row: Encodable { var id, title, language, file: String; var strategies: [String] }
                 Console.output(try JSONOutput.encode(rules.map { Row(id: $0.id, title: $0.title, language: $0.language, file: $0.file, strategies: $0.strategies.map(\.action)) }) + "\n")
                 return
             }
-            let rows = rules.map { [$0.id, $0.title, $0.strategies.map(\.action).joined(separator: ", "), $0.file] }
+            let rows = rules.map { [$0.id, $0.title, $0.strategies.map(\.action).joined(separator: ", "),
+                                    $0.file.hasPrefix(shipped + "/") ? "shipped: " + $0.file.dropFirst(shipped.count + 1) : $0.file] }
             Console.output(TextTable.render(["Rule", "Title", "Actions", "File"], rows, indent: "") + "\n")
         }
     }
@@ -38,13 +40,7 @@ struct PlaybooksCommand: ParsableCommand {
 
         func run() async throws {
             let pack = PythonPack()
-            var roots = folders
-            let shipped = FileManager.default.temporaryDirectory.appendingPathComponent("remedy-playbooks-\(UUID().uuidString.prefix(8))").path
-            defer { try? FileManager.default.removeItem(atPath: shipped) }
-            if roots.isEmpty {
-                try Embedded.writePlaybooks(to: shipped)
-                roots = [shipped]
-            }
+            let roots = folders.isEmpty ? [try Embedded.playbooksFolder()] : folders
             let rules = try PlaybookLoader(actions: pack.actionRegistry).load(folders: roots)
             var results: [PlaybookExamples.Result] = []
             for rule in rules { results += await PlaybookExamples(pack: pack, probeInterpreter: python).run(rule) }
@@ -144,7 +140,7 @@ struct PlaybooksCommand: ParsableCommand {
             if let finding, let action = pack.actionRegistry.action(strategy.0) {
                 try FileManager.default.copyItem(atPath: example + "/before", toPath: example + "/after")
                 do {
-                    let fix = try action.makeFix(ActionRequest(finding: finding, parameters: rule.strategies[0].resolvedParameters(finding.bindings), root: example + "/after"))
+                    let fix = try await action.fix(ActionRequest(finding: finding, parameters: rule.strategies[0].resolvedParameters(finding.bindings), root: example + "/after"))
                     try FileEditor(root: URL(fileURLWithPath: example + "/after")).apply(fix)
                     afterNote = "after/ is what \(strategy.0) makes of it: check it, it is what `playbooks test` will hold the rule to"
                 } catch let refusal as ActionRefusal {
@@ -168,7 +164,7 @@ struct PlaybooksCommand: ParsableCommand {
 
         func run() throws {
             let pack = PythonPack()
-            let rules = try PlaybookLoader(actions: pack.actionRegistry).load(folders: folders, embedded: folders.isEmpty ? Embedded.playbooks : [])
+            let rules = try PlaybookLoader(actions: pack.actionRegistry).load(folders: folders.isEmpty ? [try Embedded.playbooksFolder()] : folders)
             Console.output("\(rules.count) rule\(rules.count == 1 ? "" : "s") OK\n")
         }
     }

@@ -1,26 +1,38 @@
 import Foundation
+import RemedyCore
 
 /// The files built into the binary by RemedyEmbedPlugin: the shipped playbooks and the
 /// demo project. A copied `remedy` binary carries them; no resource bundle is needed.
 enum Embedded {
     static func decode(_ base64: String) -> Data { Data(base64Encoded: base64) ?? Data() }
 
-    /// The shipped playbook files as (path under playbooks/, text).
-    static var playbooks: [(path: String, text: String)] {
-        EmbeddedFiles.playbooks.map { ("playbooks/" + $0.path, String(decoding: decode($0.base64), as: UTF8.self)) }
+    /// The shipped playbooks written out once per content (their `exec:` plugins must be
+    /// real files): a folder under the temporary directory, named by the content's hash.
+    static func playbooksFolder() throws -> String {
+        let digest = SHA256.hex(EmbeddedFiles.playbooks.map { $0.path + ":" + $0.base64 }.joined(separator: "\n")).prefix(16)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("remedy-playbooks-\(digest)").path
+        if FileManager.default.fileExists(atPath: folder + "/.complete") { return folder }
+        let staging = folder + ".\(UUID().uuidString.prefix(8))"
+        try write(EmbeddedFiles.playbooks, to: staging)
+        _ = FileManager.default.createFile(atPath: staging + "/.complete", contents: Data())
+        if (try? FileManager.default.moveItem(atPath: staging, toPath: folder)) == nil {
+            try? FileManager.default.removeItem(atPath: staging) // another process wrote it first
+        }
+        return folder
     }
 
     /// Writes the demo project into `folder`.
     static func writeDemo(to folder: String) throws { try write(EmbeddedFiles.demo, to: folder) }
 
-    /// Writes the shipped playbooks, with their examples, into `folder`.
-    static func writePlaybooks(to folder: String) throws { try write(EmbeddedFiles.playbooks, to: folder) }
 
     private static func write(_ files: [(path: String, base64: String)], to folder: String) throws {
         for file in files {
             let url = URL(fileURLWithPath: folder).appendingPathComponent(file.path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try decode(file.base64).write(to: url)
+            let data = decode(file.base64)
+            try data.write(to: url)
+            // Scripts (plugins) keep their execute bit.
+            if data.starts(with: Array("#!".utf8)) { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path) }
         }
     }
 }

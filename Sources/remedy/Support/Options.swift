@@ -14,10 +14,17 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Add a folder of playbook rules to the shipped ones (repeatable).", valueName: "DIR"))
     var playbooks: [String] = []
 
+    @Flag(name: .long, help: "Write each external action's request and response to standard error.")
+    var tracePlugins = false
+
+    func validate() throws {
+        if tracePlugins { setenv("REMEDY_TRACE_PLUGINS", "1", 1) }
+    }
+
     /// The shipped rules plus the user's folders (flags, then `.remedy.yml`), less the
     /// rules the configuration disables.
     func loadRules(pack: PythonPack, configuration: RemedyConfiguration = RemedyConfiguration()) throws -> [Rule] {
-        let rules = try PlaybookLoader(actions: pack.actionRegistry).load(folders: playbooks + configuration.playbooks, embedded: Embedded.playbooks)
+        let rules = try PlaybookLoader(actions: pack.actionRegistry).load(folders: [try Embedded.playbooksFolder()] + playbooks + configuration.playbooks)
         for id in configuration.disabledRules where !rules.contains(where: { $0.id == id }) {
             throw RemedyError.badInput("\(RemedyConfiguration.fileName): disabled-rules names no rule '\(id)' (see remedy playbooks list)")
         }
