@@ -125,8 +125,13 @@ import RemedyTestSupport
         #expect(result.output.contains("PASS  python.missing-method/renamed-helper"))
         // Every example folder beside every shipped rule, as the repository holds them.
         let rules = Fixtures.packageRoot + "/playbooks/python"
-        let examples = try FileManager.default.contentsOfDirectory(atPath: rules).filter { !$0.hasSuffix(".yml") }
-            .flatMap { try FileManager.default.contentsOfDirectory(atPath: rules + "/" + $0) }
+        func folders(_ path: String) throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: path).filter { name in
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isDirectory) && isDirectory.boolValue
+            }
+        }
+        let examples = try folders(rules).flatMap { try folders(rules + "/" + $0) }
         #expect(examples.count >= 10)
         #expect(result.output.contains("\(examples.count) of \(examples.count) examples passed"), "\(result.output)")
     }
