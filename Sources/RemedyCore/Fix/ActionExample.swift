@@ -25,10 +25,12 @@ public struct ActionExample: Sendable {
     }
 
     /// A stand-in finding for running an action outside a real run.
+    /// The `files` parameter (comma-separated) names the cause's files.
     public static func finding(parameters: [String: String]) -> Finding {
         let signature = Signature(kind: "Example", template: "example", parameters: parameters)
+        let files = (parameters["files"] ?? "").split(separator: ",").map { FileImpact(path: String($0), tests: 1, callSites: 1) }
         let cluster = Cluster(signature: signature, exceptionType: "Example", message: "example", hint: parameters["hint"], phases: [.call],
-                              tests: [], outcomes: [:], files: [], example: "", frames: [])
+                              tests: [], outcomes: [:], files: files, example: "", frames: [])
         let rule = Rule(id: "example", title: "Example", language: "any", match: MatchSpec(exceptions: [], message: nil, phases: []), strategies: [], file: "example")
         return Finding(number: 1, rule: rule, cluster: cluster, bindings: parameters)
     }
