@@ -160,3 +160,52 @@ import RemedyTestSupport
         #expect(bad.output.contains("disabled-rules names no rule 'python.no-such-rule'"))
     }
 }
+
+/// `--push REMOTE`: through libgit2, to a local bare repository; a remote that refuses.
+@Suite struct PushTests {
+    func repositoryWithRemote(hook: String? = nil) async throws -> (TemporaryFolder, TemporaryFolder) {
+        let folder = try await Fixtures.committedDemoRepository("push")
+        let remote = TemporaryFolder("remote")
+        try await Command.git(["init", "-q", "--bare", remote.path], in: "/")
+        if let hook {
+            try remote.write(["hooks/pre-receive": "#!/bin/sh\n" + hook])
+            chmod(remote.path + "/hooks/pre-receive", 0o755)
+        }
+        try await Command.git(["remote", "add", "origin", remote.path], in: folder.path)
+        return (folder, remote)
+    }
+
+    @Test func theVerifiedBranchIsPushed() async throws {
+        let (folder, remote) = try await repositoryWithRemote()
+        let result = try await Command.remedy(["fix", Fixtures.path("pytest/demo-xunit1.xml"), "--repo", folder.path, "--finding", "1", "--push", "origin"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("(created, pushed to origin)"))
+        let local = try await Command.git(["rev-parse", "remedy/python.missing-method/154d5b68"], in: folder.path).output
+        let pushed = try await Command.git(["rev-parse", "remedy/python.missing-method/154d5b68"], in: remote.path).output
+        #expect(!pushed.isEmpty && pushed == local)
+    }
+
+    /// libgit2 pushes to a path directly (no hooks run), so the refusing remote is served
+    /// by `git daemon` on the loopback address, whose pre-receive hook declines.
+    @Test func aRemoteThatRefusesIsReportedAndTheLocalBranchStays() async throws {
+        let (folder, remote) = try await repositoryWithRemote(hook: "echo 'branches need review' >&2; exit 1\n")
+        let port = Int.random(in: 20000..<40000)
+        let base = (remote.path as NSString).deletingLastPathComponent
+        let name = (remote.path as NSString).lastPathComponent
+        let daemon = Task {
+            try await Command.run("git", ["daemon", "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(base)", "--export-all",
+                                          "--enable=receive-pack", remote.path], in: base)
+        }
+        defer { daemon.cancel() }
+        try await Task.sleep(for: .seconds(1))
+        try await Command.git(["remote", "add", "served", "git://127.0.0.1:\(port)/\(name)"], in: folder.path)
+        let result = try await Command.remedy(["fix", Fixtures.path("pytest/demo-xunit1.xml"), "--repo", folder.path, "--finding", "1", "--push", "served"])
+        _ = try? await Command.run("pkill", ["-f", "--", "--port=\(port)"], in: "/")
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("not applied: served refused refs/heads/remedy/python.missing-method/154d5b68: pre-receive hook declined"), "\(result.output)")
+        let local = try await Command.git(["branch", "--list", "remedy/*"], in: folder.path).output
+        #expect(local.contains("remedy/python.missing-method/154d5b68"))
+        let missing = try await Command.remedy(["fix", Fixtures.path("pytest/demo-xunit1.xml"), "--repo", folder.path, "--finding", "1", "--push", "nowhere", "--branch-prefix", "other/"])
+        #expect(missing.output.contains("no remote 'nowhere'"), "\(missing.output)")
+    }
+}

@@ -15,6 +15,7 @@ public struct RemedyConfiguration: Sendable, Equatable {
     public var mode: PublishMode?
     public var unsafe: Bool?
     public var patchDirectory: String?
+    public var push: String?
 
     public init() {}
 
@@ -48,7 +49,7 @@ public struct RemedyConfiguration: Sendable, Equatable {
             guard let items = value.sequence else { throw PlaybookLoader.error(file, value, "'\(key)' must be a list") }
             return try items.map { try string($0, key) }
         }
-        let keys = ["playbooks", "disabled-rules", "python", "test-command", "test-timeout", "branch-prefix", "max-branches", "mode", "unsafe", "patch-dir"]
+        let keys = ["playbooks", "disabled-rules", "python", "test-command", "test-timeout", "branch-prefix", "max-branches", "mode", "unsafe", "patch-dir", "push"]
         for (key, value) in mapping {
             guard let name = key.string else { throw PlaybookLoader.error(file, key, "keys must be strings") }
             switch name {
@@ -72,6 +73,7 @@ public struct RemedyConfiguration: Sendable, Equatable {
                     throw PlaybookLoader.error(file, value, "'unsafe' must be true or false")
                 }
                 configuration.unsafe = flag
+            case "push": configuration.push = try string(value, name)
             case "patch-dir":
                 let path = try string(value, name)
                 configuration.patchDirectory = path.hasPrefix("/") ? path : root + "/" + path

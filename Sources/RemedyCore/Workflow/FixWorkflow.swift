@@ -19,6 +19,8 @@ public struct FixOptions: Sendable {
     public var branchPrefix = "remedy/"
     public var patchDirectory: String? = nil
     public var maxBranches: Int? = nil
+    /// Push each published branch to this remote.
+    public var push: String? = nil
 
     public init() {}
 }
@@ -313,6 +315,14 @@ public final class FixWorkflow {
                 try repository.setBranch(name, to: commit.id)
                 branches += 1
                 result.branchStatus = existed ? "updated" : "created"
+                if let remote = options.push {
+                    do {
+                        try repository.push(name, to: remote)
+                        result.branchStatus! += ", pushed to \(remote)"
+                    } catch let error as RemedyError {
+                        result.publishError = error.message
+                    }
+                }
             }
         case .patch:
             result.patchFile = try writePatch(commit, finding: finding, unverified: false)

@@ -76,6 +76,8 @@ public protocol SourceControl: AnyObject {
     func branchState(_ name: String) throws -> BranchState
     /// Points the branch at the commit (creating or moving it).
     func setBranch(_ name: String, to commit: String) throws
+    /// Pushes the branch to the remote; an error carries the remote's reason.
+    func push(_ branch: String, to remote: String) throws
     /// Applies a diff to the working tree only (not the index), and only if every hunk
     /// applies cleanly over the user's uncommitted changes; otherwise changes nothing.
     func applyToWorkingTree(_ diff: String) throws

@@ -38,6 +38,9 @@ struct FixCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Publish at most this many branches in one run.", valueName: "N"))
     var maxBranches: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Push each new or updated branch to this remote (token from REMEDY_GIT_TOKEN or GITHUB_TOKEN, or the SSH agent).", valueName: "REMOTE"))
+    var push: String?
+
     func validate() throws {
         if let branchPrefix { try Self.checkPrefix(branchPrefix, from: "--branch-prefix") }
         if let maxBranches, maxBranches < 0 { throw ValidationError("--max-branches must not be negative") }
@@ -60,6 +63,7 @@ struct FixCommand: AsyncParsableCommand {
             try Self.checkPrefix(options.branchPrefix, from: branchPrefix == nil ? RemedyConfiguration.fileName : "--branch-prefix")
             options.patchDirectory = patchDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? configuration.patchDirectory
             options.maxBranches = maxBranches ?? configuration.maxBranches
+            options.push = push ?? configuration.push
             return options
         }
         let summary = try await session.fix(logs: logs)
