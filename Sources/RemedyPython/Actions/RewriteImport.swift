@@ -104,14 +104,9 @@ public struct RewriteImport: Action {
         } else {
             return
         }
-        let lineStart = source.bytes[..<statement.range.lowerBound].lastIndex(of: 10).map { $0 + 1 } ?? 0
-        let indent = source.text(lineStart..<statement.range.lowerBound)
-        var end = statement.range.upperBound
-        while end < source.bytes.count, source.bytes[end] != 10 { end += 1 }
         let moved = statement.names[position]
-        let line = indent + "from \(target) import \(moved.name)" + (moved.alias.map { " as \($0)" } ?? "")
         edits.append(Edit(path: entry.path, kind: .replace(removal), text: ""))
-        edits.append(Edit.insert((end < source.bytes.count ? "" : source.lineBreak) + line + source.lineBreak, at: min(end + 1, source.bytes.count), in: entry.path))
+        edits.append(source.insertLine("from \(target) import \(moved.name)" + (moved.alias.map { " as \($0)" } ?? ""), after: statement, in: entry.path))
     }
 
     private func emit(_ statement: PythonImport, in entry: PythonModuleIndex.Module, to target: String, _ edits: inout [Edit], _ targets: inout Set<String>) {

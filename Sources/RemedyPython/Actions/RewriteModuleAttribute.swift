@@ -67,12 +67,7 @@ public struct RewriteModuleAttribute: Action {
             // The import the new place needs, after the first `import module`.
             let needsImport = newModule != module && !entry.imports.contains { !$0.isFrom && $0.module == newModule && $0.names.first?.alias == nil }
             if needsImport, let anchor = aliases.first {
-                let lineStart = source.bytes[..<anchor.range.lowerBound].lastIndex(of: 10).map { $0 + 1 } ?? 0
-                let indent = source.text(lineStart..<anchor.range.lowerBound)
-                var end = anchor.range.upperBound
-                while end < source.bytes.count, source.bytes[end] != 10 { end += 1 }
-                let insertion = (end < source.bytes.count ? "" : source.lineBreak) + indent + "import " + newModule + source.lineBreak
-                fileEdits.append(Edit.insert(insertion, at: min(end + 1, source.bytes.count), in: path))
+                fileEdits.append(source.insertLine("import " + newModule, after: anchor, in: path))
             }
             edits += fileEdits
             touched += 1

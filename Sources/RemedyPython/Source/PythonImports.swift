@@ -1,3 +1,5 @@
+import RemedyCore
+
 /// One import statement with the byte ranges a rewrite needs.
 public struct PythonImport: Sendable, Equatable {
     /// One imported name and its alias (`X as Y`); for `import a.b as c`, the module and `c`.
@@ -35,6 +37,17 @@ public struct PythonImport: Sendable, Equatable {
 }
 
 extension PythonSource {
+    /// An edit that adds `statement` on its own line right after the line of `anchor`
+    /// (an import), with the same indentation and the file's line break.
+    public func insertLine(_ statement: String, after anchor: PythonImport, in path: String) -> Edit {
+        let lineStart = bytes[..<anchor.range.lowerBound].lastIndex(of: 10).map { $0 + 1 } ?? 0
+        let indent = text(lineStart..<anchor.range.lowerBound)
+        var end = anchor.range.upperBound
+        while end < bytes.count, bytes[end] != 10 { end += 1 }
+        let text = (end < bytes.count ? "" : lineBreak) + indent + statement + lineBreak
+        return Edit.insert(text, at: min(end + 1, bytes.count), in: path)
+    }
+
     /// Every import statement in the file, nested ones included, in order. A statement
     /// importing several modules (`import a, b`) gives one entry per module.
     public var imports: [PythonImport] {
