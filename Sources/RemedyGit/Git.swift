@@ -52,6 +52,14 @@ enum Git {
         return (commitID, treeID)
     }
 
+    /// Applies a unified diff to a repository's working tree: all hunks or none.
+    static func apply(_ diff: String, to repository: OpaquePointer?) throws {
+        var parsed: OpaquePointer?
+        try check(git_diff_from_buffer(&parsed, diff, diff.utf8.count), "git_diff_from_buffer")
+        defer { git_diff_free(parsed) }
+        try check(git_apply(repository, parsed, GIT_APPLY_LOCATION_WORKDIR, nil), "git_apply")
+    }
+
     static func oidString(_ oid: git_oid) -> String {
         var oid = oid
         var buffer = [CChar](repeating: 0, count: 41)

@@ -193,14 +193,10 @@ public final class Repository: SourceControl {
     }
 
     public func applyToWorkingTree(_ diff: String) throws {
-        var parsed: OpaquePointer?
-        try Git.check(git_diff_from_buffer(&parsed, diff, diff.utf8.count), "git_diff_from_buffer")
-        defer { git_diff_free(parsed) }
-        let rc = git_apply(handle, parsed, GIT_APPLY_LOCATION_WORKDIR, nil)
-        if rc < 0 {
-            do { try Git.check(rc, "git_apply") } catch let error as GitError {
-                throw RemedyError.badInput("the fix does not apply cleanly over your uncommitted changes, so nothing was changed (\(error.message)); commit or stash them, or use --mode patch")
-            }
+        do {
+            try Git.apply(diff, to: handle)
+        } catch let error as GitError {
+            throw RemedyError.badInput("the fix does not apply cleanly over your uncommitted changes, so nothing was changed (\(error.message)); commit or stash them, or use --mode patch")
         }
     }
 

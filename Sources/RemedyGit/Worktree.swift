@@ -119,6 +119,11 @@ public final class Worktree: CandidateWorkspace {
         return CandidateCommit(id: Git.oidString(commitID), tree: Git.oidString(treeID), diff: diffText, email: emailText)
     }
 
+    public func apply(_ diff: String) throws {
+        guard let handle else { throw RemedyError.failure("the worktree \(name) was already removed") }
+        try Git.apply(diff, to: handle)
+    }
+
     public func remove() throws {
         if let handle {
             git_repository_free(handle)

@@ -29,6 +29,11 @@ import RemedyTestSupport
         let candidate = try #require(findings[1]["patchFile"] as? String)
         #expect(candidate.hasSuffix("0002-python.missing-method-e47ac754.unverified.patch"))
         #expect(FileManager.default.fileExists(atPath: candidate))
+        // The whole suite again, with the four verified fixes together: the seed's "rerun".
+        let fix = try #require(object["fix"] as? [String: Any])
+        let before = try #require(fix["suiteBefore"] as? [String: Int]), after = try #require(fix["suiteAfter"] as? [String: Int])
+        #expect(before["passed"] == 4 && before["failed"] == 8 && before["errors"] == 1 && before["skipped"] == 6)
+        #expect(after["passed"] == 14 && after["failed"] == 3 && after["errors"] == 0 && after["skipped"] == 3)
         // The missing session manager is not invented without --unsafe.
         #expect(findings[3]["branch"] == nil && findings[3]["patchFile"] == nil)
 

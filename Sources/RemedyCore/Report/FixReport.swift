@@ -67,6 +67,19 @@ public struct FixReport: Sendable {
             for c in summary.unmatched { out.append("  \(c.exceptionType): \(c.message) (\(c.tests.count) test\(c.tests.count == 1 ? "" : "s"))") }
             out.append("")
         }
+        if let before = summary.suiteBefore, let after = summary.suiteAfter {
+            out.append(style.bold("The whole suite, with every verified fix together"))
+            let rows = [("passed", before.passed + before.xpassed, after.passed + after.xpassed), ("failed", before.failed, after.failed),
+                        ("errors", before.errors, after.errors), ("skipped", before.skipped + before.xfailed, after.skipped + after.xfailed),
+                        ("total", before.total, after.total)]
+            out.append(TextTable.render(["", "Before", "After"], rows.map { [$0.0, "\($0.1)", "\($0.2)"] }, rightAligned: [1, 2]))
+            func rate(_ t: Totals) -> String { t.total == 0 ? "-" : String(format: "%.1f%%", Double(t.passed + t.xpassed) * 100 / Double(t.total)) }
+            out.append("  pass rate \(rate(before)) → \(rate(after))")
+            out.append("")
+        } else if let note = summary.suiteNote {
+            out.append(style.yellow(note))
+            out.append("")
+        }
         let fixed = summary.findings.filter(\.fixed).count
         out.append("\(fixed) of \(summary.findings.count) finding\(summary.findings.count == 1 ? "" : "s") fixed and verified · tests ran \(String(format: "%.1f", summary.testSeconds)) s of \(String(format: "%.1f", summary.totalSeconds)) s")
         return out.joined(separator: "\n") + "\n"
@@ -74,6 +87,15 @@ public struct FixReport: Sendable {
 
     private func markdown() -> String {
         var out: [String] = ["## Remedy fix run `\(summary.run)`", ""]
+        if let before = summary.suiteBefore, let after = summary.suiteAfter {
+            out.append("| Whole suite | Before | With the verified fixes |")
+            out.append("| --- | ---: | ---: |")
+            out.append("| passed | \(before.passed + before.xpassed) | \(after.passed + after.xpassed) |")
+            out.append("| failed | \(before.failed) | \(after.failed) |")
+            out.append("| errors | \(before.errors) | \(after.errors) |")
+            out.append("| skipped | \(before.skipped + before.xfailed) | \(after.skipped + after.xfailed) |")
+            out.append("")
+        }
         for f in summary.findings {
             out.append("### Finding \(f.number): `\(f.rule)` — \(f.fixed ? "fixed" : f.verdict.label)")
             out.append("")

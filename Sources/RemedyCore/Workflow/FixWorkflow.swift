@@ -72,6 +72,12 @@ public struct FixSummary: Codable, Sendable {
     public var dirtyPaths: [String]
     public var testSeconds: Double
     public var totalSeconds: Double
+    /// The whole suite before, and with every verified fix applied together (the seed's
+    /// "rerun the test suite"); nil when nothing was fixed.
+    public var suiteBefore: Totals? = nil
+    public var suiteAfter: Totals? = nil
+    /// Why the verified fixes could not be tried together, when they could not.
+    public var suiteNote: String? = nil
 
     /// Every finding fixed and published: the run's success (exit 0).
     public var allFixed: Bool { findings.allSatisfy { $0.fixed && $0.publishError == nil } }
@@ -149,7 +155,8 @@ public final class FixWorkflow {
         var entry = RunJournal.Entry(run: runID, started: Date(), finished: nil, status: "running", processID: getpid(), head: head,
                                      mode: options.mode.rawValue, summary: nil)
         try? journal.write(entry)
-        let summary = try await fix(testRun, runID: runID, head: head)
+        var summary = try await fix(testRun, runID: runID, head: head)
+        try await rerunWithEveryFix(&summary, before: testRun, runID: runID)
         entry.finished = Date()
         entry.status = "done"
         entry.summary = summary
@@ -190,6 +197,31 @@ public final class FixWorkflow {
         }
         return FixSummary(run: runID, head: head, findings: results, unmatched: unmatched, dirtyPaths: dirty,
                           testSeconds: testSeconds, totalSeconds: (ContinuousClock.now - createdAt).seconds)
+    }
+
+    /// Reruns the whole suite once on HEAD with every verified fix applied together, so the
+    /// report can give the rates before and after.
+    private func rerunWithEveryFix(_ summary: inout FixSummary, before: TestRun, runID: String) async throws {
+        let diffs = summary.findings.compactMap { finding in finding.fixed ? finding.attempts.first(where: { $0.verdict.isFixed })?.diff : nil }
+        guard !diffs.isEmpty else { return }
+        let candidate = try repository.makeCandidate(run: runID, number: 9999)
+        defer { try? candidate.remove() }
+        for diff in diffs {
+            do { try candidate.apply(diff) } catch {
+                summary.suiteNote = "the verified fixes do not apply together (\(error)); each was verified alone"
+                return
+            }
+        }
+        progress("rerunning the whole suite with the \(diffs.count) verified fix\(diffs.count == 1 ? "" : "es") together")
+        let report = try await timedRun(tests: [], in: candidate.root)
+        guard !report.timedOut, !report.run.cases.isEmpty else {
+            summary.suiteNote = "the whole suite did not run to the end with the fixes together"
+            return
+        }
+        summary.suiteBefore = before.totals
+        summary.suiteAfter = report.run.totals
+        summary.testSeconds = testSeconds
+        summary.totalSeconds = (ContinuousClock.now - createdAt).seconds
     }
 
     public static func newRunID() -> String {

@@ -45,6 +45,8 @@ public struct CandidateCommit: Sendable {
 public protocol CandidateWorkspace: AnyObject {
     /// Absolute path of the checkout.
     var root: String { get }
+    /// Applies a unified diff to the checkout (all hunks or none).
+    func apply(_ diff: String) throws
     /// Commits HEAD plus exactly the given paths' changes.
     func commit(paths: [String], message: String) throws -> CandidateCommit
     /// Removes the checkout and its temporary branch.
