@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Remedy's benchmarks, each held against the fixed baseline in ../shared/bench in the same run.
 
-usage: Benchmarks/bench.py [--runs N] [--tests N]
+usage: Benchmarks/bench.py [--runs N] [--tests N] [--million]
 Builds remedy in release mode, then prints, for each benchmark, the best wall time of
 N runs of the baseline and of remedy, their ratio, and a check that both found the same.
+--million also triages a 1,000,000-test report (185 MB) and prints remedy's peak memory.
 """
 import json, os, subprocess, sys, sysconfig, tempfile, time, shutil
 
@@ -63,12 +64,32 @@ def triage(work):
            f"totals {'equal' if same else 'DIFFER'}: {totals}; causes {causes} vs baseline {base_causes}")
 
 
+def peak_memory(command):
+    """Wall time and peak resident memory (MB) of one run of command, measured alone."""
+    probe = ("import resource, subprocess, sys, time; start = time.perf_counter(); "
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True); "
+             "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", probe] + command, stdout=subprocess.PIPE, check=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024
+
+
+def million(work):
+    path = os.path.join(work, "junit-1000000.xml")
+    subprocess.run([sys.executable, os.path.join(BENCH, "gen_junit.py"), "1000000", path], check=True)
+    remedy_time, remedy_mb = peak_memory([REMEDY, "triage", path, "--no-probe", "--repo", work])
+    base_time, base_mb = peak_memory([sys.executable, os.path.join(BENCH, "baseline_triage.py"), path])
+    print(f"triage of a 1,000,000-test report ({os.path.getsize(path) / 1e6:.0f} MB): baseline {base_time:.2f} s, {base_mb:.0f} MB peak; "
+          f"remedy {remedy_time:.2f} s, {remedy_mb:.0f} MB peak")
+
+
 def main():
     subprocess.run(["swift", "build", "-c", "release", "--product", "remedy"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="remedy-bench-") as work:
         symbols(work)
         triage(work)
+        if "--million" in sys.argv:
+            million(work)
 
 
 if __name__ == "__main__":

@@ -20,15 +20,23 @@ public struct JUnitStream {
     private struct Range { var start = 0, end = 0; var isEmpty: Bool { end <= start } }
 
     public func stream(bytes: [UInt8], source: String, into accumulator: inout TriageAccumulator) -> Leftover {
+        bytes.withUnsafeBufferPointer { stream(buffer: $0, source: source, into: &accumulator) }
+    }
+
+    /// Streams a buffer (a mapped file); `release` is told, every few megabytes, the offset
+    /// before which nothing will be read again, so a mapping's pages can be given back.
+    public func stream(buffer p: UnsafeBufferPointer<UInt8>, source: String, into accumulator: inout TriageAccumulator,
+                       release: (Int) -> Void = { _ in }) -> Leftover {
         var leftover = Leftover()
         // Class name (and file attribute) → file, computed once per distinct pair.
         var files: [UInt64: String] = [:]
         // Failure message → failure, read once per distinct message.
         var failures: [UInt64: Failure] = [:]
         var cases = 0
-        let n = bytes.count
+        let n = p.count
         var cutOff = false
-        bytes.withUnsafeBufferPointer { p in
+        var released = 0
+        do {
             @inline(__always) func hash(_ r: Range, _ seed: UInt64 = 0xcbf29ce484222325) -> UInt64 {
                 var h = seed
                 var i = r.start
@@ -86,6 +94,10 @@ public struct JUnitStream {
                     }
                 }) else { cutOff = true; break }
                 cases += 1
+                if lt - released > 8 << 20 {
+                    release(lt)
+                    released = lt
+                }
                 let fileKey = hash(file, hash(classname))
                 let testFile: String
                 if let known = files[fileKey] {
@@ -148,7 +160,7 @@ public struct JUnitStream {
                 if outcome == .skipped { leftover.skipped.append(testCase) } else { accumulator.add(testCase) }
             }
         }
-        if cutOff || (cases > 0 && XMLScanner.find(Array("</testsuite".utf8), in: bytes, from: max(0, n - 4096)) == nil) {
+        if cutOff || (cases > 0 && XMLScanner.find(Array("</testsuite".utf8), in: p, from: max(0, n - 4096)) == nil) {
             leftover.diagnostics.append("\(source): the report is cut off; read \(cases) test case(s) before the end")
         }
         if cases == 0 { leftover.diagnostics.append("\(source): the report holds no test cases") }

@@ -40,12 +40,16 @@ public struct PytestDialect: ResultsDialect {
             let classes = parts[moduleCount...]
             return ((["\(file)"] + classes + [name]).joined(separator: "::"), file)
         }
-        if let root {
+        // The longest prefix that is a file of the repository; when the repository does not
+        // hold these tests (a report read elsewhere), pytest's Test* class names decide.
+        var found = false
+        if let root, moduleCounts.exists(root + "/" + parts[0]) || moduleCounts.exists(root + "/" + parts[0] + ".py") {
             for count in stride(from: parts.count, through: 1, by: -1) {
                 let candidate = parts[0..<count].joined(separator: "/") + ".py"
-                if moduleCounts.exists(root + "/" + candidate) { moduleCount = count; break }
+                if moduleCounts.exists(root + "/" + candidate) { moduleCount = count; found = true; break }
             }
-        } else if let firstClass = parts.firstIndex(where: { $0.first?.isUppercase == true }), firstClass > 0 {
+        }
+        if !found, let firstClass = parts.firstIndex(where: { $0.first?.isUppercase == true }), firstClass > 0 {
             moduleCount = firstClass
         }
         let path = parts[0..<moduleCount].joined(separator: "/") + ".py"

@@ -26,8 +26,8 @@ struct TriageCommand: AsyncParsableCommand {
     func run() async throws {
         let root = URL(fileURLWithPath: repo).standardizedFileURL.path
         let pack = PythonPack(root: root)
-        if logs.count == 1, let bytes = try? readJUnit(logs[0], pack: pack) {
-            try await streamed(bytes, source: logs[0], pack: pack, root: root)
+        if logs.count == 1, let data = try? readJUnit(logs[0], pack: pack) {
+            try await streamed(data, source: logs[0], pack: pack, root: root)
             return
         }
         let testRun = await probe.reveal(try pack.logReader.read(paths: logs), pack: pack, root: root)
@@ -38,21 +38,28 @@ struct TriageCommand: AsyncParsableCommand {
         Console.output(try report.render(common.format, style: .forStandardOutput()))
     }
 
-    /// The log's bytes when it is one JUnit report (a large one is streamed, not built).
-    private func readJUnit(_ path: String, pack: PythonPack) throws -> [UInt8]? {
-        guard path != "-", let data = FileManager.default.contents(atPath: path) else { return nil }
-        let bytes = [UInt8](data)
-        guard (try? pack.logReader.detect(bytes: bytes, source: path)) == .junit else { return nil }
+    /// The log, mapped, when it is one JUnit report (a large one is streamed, not built).
+    private func readJUnit(_ path: String, pack: PythonPack) throws -> Data? {
+        guard path != "-", let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return nil }
+        let head = [UInt8](data.prefix(65536))
+        guard (try? pack.logReader.detect(bytes: head, source: path)) == .junit else { return nil }
         // A report that is not JUnit at its root gets LogReader's error.
-        let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
-        guard head.contains("<testsuite") else { return nil }
-        return bytes
+        guard String(decoding: head.prefix(4096), as: UTF8.self).contains("<testsuite") else { return nil }
+        return data
     }
 
-    /// Triage of one JUnit report, streamed: passing tests are only counted.
-    private func streamed(_ bytes: [UInt8], source: String, pack: PythonPack, root: String) async throws {
+    /// Triage of one JUnit report, streamed: passing tests are only counted, and the
+    /// mapped file's pages are given back as the reading moves on.
+    private func streamed(_ data: Data, source: String, pack: PythonPack, root: String) async throws {
         var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
-        let leftover = JUnitStream(dialect: pack.dialect).stream(bytes: bytes, source: source, into: &accumulator)
+        let leftover = data.withUnsafeBytes { raw in
+            let buffer = raw.bindMemory(to: UInt8.self)
+            return JUnitStream(dialect: pack.dialect).stream(buffer: buffer, source: source, into: &accumulator) { offset in
+                let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+                guard let base = raw.baseAddress, offset >= page else { return }
+                madvise(UnsafeMutableRawPointer(mutating: base), offset / page * page, MADV_DONTNEED)
+            }
+        }
         let skipped = await probe.reveal(TestRun(cases: leftover.skipped), pack: pack, root: root)
         for testCase in skipped.cases { accumulator.add(testCase) }
         let clusters = accumulator.clusters(scanner: pack.scanner, root: root)
