@@ -177,9 +177,10 @@ public final class FixWorkflow {
                                        exceptionType: finding.cluster.exceptionType, message: finding.cluster.message, tests: finding.cluster.tests,
                                        attempts: [], branch: nil, branchStatus: nil, patchFile: nil, applied: false)
             var reviewCandidate: (Attempt, CandidateCommit)? = nil
+            var reproduced: TestRun? = nil
             for strategy in finding.rule.strategies {
                 candidateNumber += 1
-                let (attempt, commit) = try await attempt(strategy, for: finding, runID: runID, number: candidateNumber)
+                let (attempt, commit) = try await attempt(strategy, for: finding, runID: runID, number: candidateNumber, reproduced: &reproduced)
                 result.attempts.append(attempt)
                 progress("  strategy \(strategy.id): \(attempt.verdict.label)\(attempt.verdict.detail.map { " — \($0)" } ?? "")")
                 if attempt.verdict.isFixed, let commit {
@@ -254,7 +255,10 @@ public final class FixWorkflow {
         return files
     }
 
-    private func attempt(_ strategy: Strategy, for finding: Finding, runID: String, number: Int) async throws -> (Attempt, CandidateCommit?) {
+    /// One strategy in its own worktree. `reproduced` is the run of the cluster's test
+    /// files on HEAD: made by the first strategy that gets that far, reused by the others.
+    private func attempt(_ strategy: Strategy, for finding: Finding, runID: String, number: Int,
+                         reproduced: inout TestRun?) async throws -> (Attempt, CandidateCommit?) {
         let started = ContinuousClock.now
         guard let action = strategy.resolve(in: pack.actionRegistry) else {
             return (Attempt(strategy: strategy.id, action: strategy.action, applicability: .displayOnly, title: nil, notes: [],
@@ -271,17 +275,24 @@ public final class FixWorkflow {
         let candidate = try repository.makeCandidate(run: runID, number: number)
         defer { try? candidate.remove() }
         let files = testFiles(of: finding)
-        progress("  reproducing in \(files.isEmpty ? "the whole suite" : files.count == 1 ? files[0] : "\(files.count) test files")")
-        let before = await reveal(try await timedRun(tests: files, in: candidate.root).run, in: candidate.root)
+        let before: TestRun
+        if let reproduced {
+            before = reproduced
+        } else {
+            progress("  reproducing in \(files.isEmpty ? "the whole suite" : files.count == 1 ? files[0] : "\(files.count) test files")")
+            before = await reveal(try await timedRun(tests: files, in: candidate.root).run, in: candidate.root)
+            reproduced = before
+        }
+        // A failure that does not reproduce is reported so (flaky, or fixed already), never "fixed".
+        let (unfixed, unchanged) = Verdict.decide(targets: finding.cluster.tests, before: before, after: before, signatures: pack.signatureMaker, cause: finding.cluster.signature)
+        if case .notReproduced = unfixed {
+            return (Attempt(strategy: strategy.id, action: action.id, applicability: applicability, title: nil, notes: [], verdict: .notReproduced,
+                            changes: unchanged, diff: nil, diffHash: nil, seconds: (ContinuousClock.now - started).seconds), nil)
+        }
         let fix: Fix
         do {
             fix = try await action.fix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root))
         } catch let refusal as ActionRefusal {
-            let (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: before, after: before, signatures: pack.signatureMaker, cause: finding.cluster.signature)
-            if case .notReproduced = verdict {
-                return (Attempt(strategy: strategy.id, action: action.id, applicability: applicability, title: nil, notes: [], verdict: .notReproduced,
-                                changes: changes, diff: nil, diffHash: nil, seconds: (ContinuousClock.now - started).seconds), nil)
-            }
             return rejected("\(action.id) does not apply: \(refusal.reason)")
         }
         let changed: [String]
