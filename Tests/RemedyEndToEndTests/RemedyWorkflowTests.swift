@@ -228,3 +228,42 @@ import RemedyTestSupport
         #expect(branches.isEmpty)
     }
 }
+
+/// A fix that moves the failure on to another known cause: the next fix is chained on
+/// top, and the original tests decide (--max-attempts).
+@Suite struct ChainedFixTests {
+    let project = [
+        "client.py": "class Client:\n    def connect(self):\n        self.open = True\n\n    def send_and_wait(self, text):\n        return text.upper()\n",
+        "test_client.py": "from client import Client\n\n\ndef test_round_trip():\n    client = Client()\n    client.connect_now()\n    assert client.send_message_and_wait(\"hi\") == \"HI\"\n",
+    ]
+
+    func repository() async throws -> TemporaryFolder {
+        let folder = TemporaryFolder("chain")
+        try folder.write(project)
+        try await Command.git(["init", "-q"], in: folder.path)
+        try await Command.git(["add", "-A"], in: folder.path)
+        try await Command.git(["commit", "-qm", "init"], in: folder.path)
+        return folder
+    }
+
+    @Test func theSecondRenameHiddenByTheFirstIsFixedToo() async throws {
+        let folder = try await repository()
+        let result = try await Command.remedy(["fix", "--repo", folder.path])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("Then the failure became AttributeError: 'Client' object has no attribute 'send_message_and_wait'"), "\(result.output)")
+        let branch = try #require(result.output.split(separator: "\n").first { $0.contains("branch remedy/python.missing-method/") })
+        let name = String(branch.split(separator: " ")[1])
+        let client = try await Command.git(["show", "\(name):client.py"], in: folder.path).output
+        #expect(client.contains("def connect_now(self):") && client.contains("def send_message_and_wait(self, text):"))
+        try await Command.git(["checkout", "-q", name], in: folder.path)
+        let pytest = try await Command.run("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "test_client.py"], in: folder.path, environment: ["PYTHONDONTWRITEBYTECODE": "1"])
+        #expect(pytest.status == 0, "\(pytest.output)")
+    }
+
+    @Test func withOneAttemptTheFirstFixOnlyImproves() async throws {
+        let folder = try await repository()
+        let result = try await Command.remedy(["fix", "--repo", folder.path, "--max-attempts", "1"])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("improved — the failure is now: AttributeError: 'Client' object has no attribute 'send_message_and_wait'"), "\(result.output)")
+    }
+}

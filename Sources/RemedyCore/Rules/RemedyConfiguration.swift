@@ -16,6 +16,7 @@ public struct RemedyConfiguration: Sendable, Equatable {
     public var unsafe: Bool?
     public var patchDirectory: String?
     public var push: String?
+    public var maxAttempts: Int?
 
     public init() {}
 
@@ -49,7 +50,7 @@ public struct RemedyConfiguration: Sendable, Equatable {
             guard let items = value.sequence else { throw PlaybookLoader.error(file, value, "'\(key)' must be a list") }
             return try items.map { try string($0, key) }
         }
-        let keys = ["playbooks", "disabled-rules", "python", "test-command", "test-timeout", "branch-prefix", "max-branches", "mode", "unsafe", "patch-dir", "push"]
+        let keys = ["playbooks", "disabled-rules", "python", "test-command", "test-timeout", "branch-prefix", "max-branches", "mode", "unsafe", "patch-dir", "push", "max-attempts"]
         for (key, value) in mapping {
             guard let name = key.string else { throw PlaybookLoader.error(file, key, "keys must be strings") }
             switch name {
@@ -74,6 +75,10 @@ public struct RemedyConfiguration: Sendable, Equatable {
                 }
                 configuration.unsafe = flag
             case "push": configuration.push = try string(value, name)
+            case "max-attempts":
+                let count = try int(value, name)
+                guard count >= 1 else { throw PlaybookLoader.error(file, value, "'max-attempts' must be at least 1") }
+                configuration.maxAttempts = count
             case "patch-dir":
                 let path = try string(value, name)
                 configuration.patchDirectory = path.hasPrefix("/") ? path : root + "/" + path

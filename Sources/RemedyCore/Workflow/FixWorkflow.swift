@@ -21,6 +21,9 @@ public struct FixOptions: Sendable {
     public var maxBranches: Int? = nil
     /// Push each published branch to this remote.
     public var push: String? = nil
+    /// How many fixes one strategy may chain when its fix changes the failure to another
+    /// cause a rule knows (the first fix included).
+    public var maxAttempts = 3
 
     public init() {}
 }
@@ -307,16 +310,54 @@ public final class FixWorkflow {
             return rejected("the fix leaves \(path) unparsable (\(problem)); dropped", notes: fix.notes)
         }
         progress("  verifying: \(fix.title)")
-        let afterReport = try await timedRun(tests: files, in: candidate.root)
-        let after = await reveal(afterReport.run, in: candidate.root)
+        var afterReport = try await timedRun(tests: files, in: candidate.root)
+        var after = await reveal(afterReport.run, in: candidate.root)
         var (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: before, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
+        var allChanged = changed
+        var combined = fix
+        // The fix moved the failure on to another cause a rule knows: fix that too, on top,
+        // and verify the original tests again — up to --max-attempts fixes in all.
+        var seen: Set<String> = [finding.cluster.signature.hash]
+        var chained = 1
+        while case .improved = verdict, chained < options.maxAttempts, !afterReport.timedOut {
+            guard let next = try await chain(after: after, targets: finding.cluster.tests, seen: &seen, root: candidate.root) else { break }
+            chained += 1
+            allChanged = Array(Set(allChanged).union(next.changed)).sorted()
+            combined = Fix(title: combined.title, edits: combined.edits + next.fix.edits, applicability: min(combined.applicability, next.fix.applicability),
+                           notes: combined.notes + ["Then the failure became \(next.cause); \(next.fix.title)."] + next.fix.notes)
+            progress("  the failure moved on to \(next.cause); verifying: \(next.fix.title)")
+            afterReport = try await timedRun(tests: files, in: candidate.root)
+            after = await reveal(afterReport.run, in: candidate.root)
+            (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: before, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
+        }
         if afterReport.timedOut { verdict = .rejected("the test run timed out after the fix") }
-        let message = commitMessage(fix: fix, finding: finding, changes: changes, verdict: verdict)
-        let commit = try candidate.commit(paths: changed, message: message)
-        let attempt = Attempt(strategy: strategy.id, action: action.id, applicability: applicability, title: fix.title, notes: fix.notes,
-                              verdict: verdict, changes: changes, diff: commit.diff, diffHash: String(SHA256.hex(commit.diff).prefix(12)),
-                              seconds: (ContinuousClock.now - started).seconds)
+        let message = commitMessage(fix: combined, finding: finding, changes: changes, verdict: verdict)
+        let commit = try candidate.commit(paths: allChanged, message: message)
+        let attempt = Attempt(strategy: strategy.id, action: action.id, applicability: min(applicability, combined.applicability), title: combined.title,
+                              notes: combined.notes, verdict: verdict, changes: changes, diff: commit.diff,
+                              diffHash: String(SHA256.hex(commit.diff).prefix(12)), seconds: (ContinuousClock.now - started).seconds)
         return (attempt, commit)
+    }
+
+    /// The next fix when a fix changed the targets' failure: the new cause among the
+    /// targets, the rule that matches it, and its first strategy that applies (allowed by
+    /// --unsafe), written into the same checkout. Nil when there is none.
+    private func chain(after: TestRun, targets: [String], seen: inout Set<String>, root: String) async throws -> (fix: Fix, changed: [String], cause: String)? {
+        let targeted = Set(targets)
+        let failing = TestRun(cases: after.cases.filter { targeted.contains($0.id) && ($0.outcome.isFailure || $0.skipReason != nil) })
+        let clusters = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: root).clusters(of: failing).filter { !$0.isSkip }
+        for next in RuleMatcher(rules: rules.filter { $0.language == pack.language }).findings(for: clusters) where seen.insert(next.cluster.signature.hash).inserted {
+            for strategy in next.rule.strategies {
+                guard let action = strategy.resolve(in: pack.actionRegistry) else { continue }
+                let applicability = min(action.applicability, strategy.applicability ?? action.applicability)
+                if applicability == .unsafe && !options.unsafe || applicability == .displayOnly { continue }
+                guard let fix = try? await action.fix(ActionRequest(finding: next, parameters: strategy.resolvedParameters(next.bindings), root: root)) else { continue }
+                guard let changed = try? FileEditor(root: URL(fileURLWithPath: root)).apply(fix), !changed.isEmpty else { continue }
+                if let problems = await validator?.problems(in: changed, root: root), !problems.isEmpty { return nil }
+                return (fix, changed, "\(next.cluster.exceptionType): \(next.cluster.message)")
+            }
+        }
+        return nil
     }
 
     private func commitMessage(fix: Fix, finding: Finding, changes: [TestChange], verdict: Verdict) -> String {

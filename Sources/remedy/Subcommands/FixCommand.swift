@@ -41,9 +41,13 @@ struct FixCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Push each new or updated branch to this remote (token from REMEDY_GIT_TOKEN or GITHUB_TOKEN, or the SSH agent).", valueName: "REMOTE"))
     var push: String?
 
+    @Option(name: .long, help: ArgumentHelp("How many fixes one strategy may chain when a fix moves the failure on to another known cause (default: 3).", valueName: "N"))
+    var maxAttempts: Int?
+
     func validate() throws {
         if let branchPrefix { try Self.checkPrefix(branchPrefix, from: "--branch-prefix") }
         if let maxBranches, maxBranches < 0 { throw ValidationError("--max-branches must not be negative") }
+        if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
     }
 
     static func checkPrefix(_ prefix: String, from source: String) throws {
@@ -64,6 +68,7 @@ struct FixCommand: AsyncParsableCommand {
             options.patchDirectory = patchDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? configuration.patchDirectory
             options.maxBranches = maxBranches ?? configuration.maxBranches
             options.push = push ?? configuration.push
+            options.maxAttempts = maxAttempts ?? configuration.maxAttempts ?? 3
             return options
         }
         let summary = try await session.fix(logs: logs)
