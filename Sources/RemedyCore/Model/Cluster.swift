@@ -38,6 +38,13 @@ public protocol CallSiteScanner: Sendable {
     /// Call sites per file (paths relative to `root`) for each signature's cause, in the
     /// signatures' order; an empty map where the pack cannot tell. Each file is read once.
     func callSites(for signatures: [Signature], files: [String], root: String) -> [[String: Int]]
+    /// The test files that import any of the given source files (the guard set of a fix
+    /// that touched them), relative to `root`.
+    func testFiles(importing paths: [String], root: String) -> [String]
+}
+
+extension CallSiteScanner {
+    public func testFiles(importing paths: [String], root: String) -> [String] { [] }
 }
 
 /// Groups a run's failures and skips by signature and ranks the causes by impact.

@@ -102,6 +102,8 @@ public final class FixWorkflow {
     public var validator: (any SourceValidator)?
 
     private var testSeconds = 0.0
+    /// The run this fix run started from (the log, or the suite on HEAD).
+    private var baseline = TestRun()
     /// When the workflow was made: its total time includes the first suite run.
     private let createdAt = ContinuousClock.now
 
@@ -168,6 +170,7 @@ public final class FixWorkflow {
     }
 
     private func fix(_ testRun: TestRun, runID: String, head: String) async throws -> FixSummary {
+        baseline = testRun
         let dirty = try repository.dirtyPaths()
         let (findings, unmatched) = findings(for: testRun)
         var results: [FindingResult] = []
@@ -309,10 +312,21 @@ public final class FixWorkflow {
         if let problems = await validator?.problems(in: changed, root: candidate.root), let (path, problem) = problems.sorted(by: { $0.key < $1.key }).first {
             return rejected("the fix leaves \(path) unparsable (\(problem)); dropped", notes: fix.notes)
         }
+        // The guard set: other test files that import what the fix touched. Their outcomes
+        // before come from the run Remedy started from; a test that passed there and fails
+        // now is a regression.
+        let guards = pack.scanner.testFiles(importing: changed, root: candidate.root).filter { !files.contains($0) }
+        let runFiles = files.isEmpty ? [] : files + guards
+        if !guards.isEmpty { progress("  guard set: \(guards.count) more test file\(guards.count == 1 ? "" : "s") import what the fix touches") }
         progress("  verifying: \(fix.title)")
-        var afterReport = try await timedRun(tests: files, in: candidate.root)
+        var afterReport = try await timedRun(tests: runFiles, in: candidate.root)
         var after = await reveal(afterReport.run, in: candidate.root)
-        var (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: before, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
+        var guarded = before
+        if !guards.isEmpty {
+            let known = Set(before.cases.map { $0.id })
+            guarded.cases += baseline.cases.filter { guards.contains($0.file) && !known.contains($0.id) }
+        }
+        var (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: guarded, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
         var allChanged = changed
         var combined = fix
         // The fix moved the failure on to another cause a rule knows: fix that too, on top,
@@ -326,9 +340,9 @@ public final class FixWorkflow {
             combined = Fix(title: combined.title, edits: combined.edits + next.fix.edits, applicability: min(combined.applicability, next.fix.applicability),
                            notes: combined.notes + ["Then the failure became \(next.cause); \(next.fix.title)."] + next.fix.notes)
             progress("  the failure moved on to \(next.cause); verifying: \(next.fix.title)")
-            afterReport = try await timedRun(tests: files, in: candidate.root)
+            afterReport = try await timedRun(tests: runFiles, in: candidate.root)
             after = await reveal(afterReport.run, in: candidate.root)
-            (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: before, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
+            (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: guarded, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
         }
         if afterReport.timedOut { verdict = .rejected("the test run timed out after the fix") }
         let message = commitMessage(fix: combined, finding: finding, changes: changes, verdict: verdict)

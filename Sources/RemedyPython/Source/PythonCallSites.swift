@@ -29,6 +29,17 @@ public struct PythonCallSites: CallSiteScanner {
         return counts
     }
 
+    public func testFiles(importing paths: [String], root: String) -> [String] {
+        let modules = Set(paths.filter { $0.hasSuffix(".py") }.map(PythonModuleIndex.moduleName))
+        guard !modules.isEmpty else { return [] }
+        let index = PythonModuleIndex(root: root)
+        return index.modules.values.filter { module in
+            module.isTest && module.imports.contains { statement in
+                statement.level == 0 && (modules.contains(statement.module) || statement.isFrom && statement.names.contains { modules.contains(statement.module + "." + $0.name) })
+            }
+        }.map(\.path).sorted()
+    }
+
     /// Byte ranges of NAME tokens that follow a `.`: `obj.name`, `self.a.name(…)`.
     public static func attributeReferences(to name: String, in source: PythonSource) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
