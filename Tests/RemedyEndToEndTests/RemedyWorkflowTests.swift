@@ -289,3 +289,18 @@ import RemedyTestSupport
         #expect(branches.isEmpty)
     }
 }
+
+/// `--unsafe` on the demo's missing session manager: the placeholder module is created,
+/// the skipped tests now run and fail with NotImplementedError, and the candidate is
+/// kept for review, never published.
+@Suite struct UnsafeStubTests {
+    @Test func theStubIsTriedAndKeptForReview() async throws {
+        let folder = try await Fixtures.committedDemoRepository("unsafe")
+        let result = try await Command.remedy(["fix", Fixtures.path("pytest/grown-xunit1.xml"), "--repo", folder.path, "--rule", "python.missing-module", "--unsafe"])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("strategy stub-module (python.stub-module, unsafe): improved — the failure is now: NotImplementedError: auth_service.auth_core.core.session_manager.SessionManager is a placeholder created by Remedy"), "\(result.output)")
+        #expect(result.output.contains("unverified candidate kept for review: "))
+        let branches = try await Command.git(["branch", "--list", "remedy/python.missing-module/51c42e50"], in: folder.path).output
+        #expect(branches.isEmpty)
+    }
+}
