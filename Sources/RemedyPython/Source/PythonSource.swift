@@ -239,11 +239,12 @@ struct DefinitionReader {
             }
         }
         definition.parameters = parameters
-        if closeIndex + 1 < significant.count, text(tokens[significant[closeIndex + 1]]) == "->" {
+        // `-> annotation:` (a broken or cut-off header may have neither).
+        if closeIndex + 2 < significant.count, text(tokens[significant[closeIndex + 1]]) == "->" {
             let from = significant[closeIndex + 2]
             let to = significant.last!
-            if to > from || tokens[to].kind != .op {
-                let endToken = text(tokens[to]) == ":" ? significant[significant.count - 2] : to
+            let endToken = text(tokens[to]) == ":" ? significant[significant.count - 2] : to
+            if endToken >= from, tokens[endToken].end >= tokens[from].start {
                 definition.returns = String(decoding: bytes[tokens[from].start..<tokens[endToken].end], as: UTF8.self)
             }
         }
