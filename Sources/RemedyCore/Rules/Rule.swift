@@ -61,6 +61,11 @@ public struct Strategy: Sendable {
         self.external = external
     }
 
+    /// The action's applicability, lowered by the strategy's own when it says so.
+    public func applicability(of action: any Action) -> Applicability {
+        min(action.applicability, applicability ?? action.applicability)
+    }
+
     /// The action that runs this strategy: the external one, or the registry's.
     public func resolve(in registry: ActionRegistry) -> (any Action)? { external ?? registry.action(action) }
 

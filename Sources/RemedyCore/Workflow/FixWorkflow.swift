@@ -270,7 +270,7 @@ public final class FixWorkflow {
             return (Attempt(strategy: strategy.id, action: strategy.action, applicability: .displayOnly, title: nil, notes: [],
                             verdict: .rejected("unknown action \(strategy.action)"), changes: [], diff: nil, diffHash: nil, seconds: 0), nil)
         }
-        let applicability = min(action.applicability, strategy.applicability ?? action.applicability)
+        let applicability = strategy.applicability(of: action)
         func rejected(_ reason: String, notes: [String] = []) -> (Attempt, CandidateCommit?) {
             (Attempt(strategy: strategy.id, action: action.id, applicability: applicability, title: nil, notes: notes,
                      verdict: .rejected(reason), changes: [], diff: nil, diffHash: nil, seconds: (ContinuousClock.now - started).seconds), nil)
@@ -302,15 +302,9 @@ public final class FixWorkflow {
             return rejected("\(action.id) does not apply: \(refusal.reason)")
         }
         let changed: [String]
-        do {
-            changed = try FileEditor(root: URL(fileURLWithPath: candidate.root)).apply(fix)
-        } catch let error as RemedyError {
-            // An edit outside the worktree, into .git, or over another: the fix is refused whole.
-            return rejected("\(action.id): \(error.message)", notes: fix.notes)
-        }
-        if changed.isEmpty { return rejected("the fix changes nothing (already applied?)", notes: fix.notes) }
-        if let problems = await validator?.problems(in: changed, root: candidate.root), let (path, problem) = problems.sorted(by: { $0.key < $1.key }).first {
-            return rejected("the fix leaves \(path) unparsable (\(problem)); dropped", notes: fix.notes)
+        switch await write(fix, of: action, into: candidate.root) {
+        case let .changed(paths): changed = paths
+        case let .refused(reason), let .broken(reason): return rejected(reason, notes: fix.notes)
         }
         // The guard set: other test files that import what the fix touched. Their outcomes
         // before come from the run Remedy started from; a test that passed there and fails
@@ -353,6 +347,33 @@ public final class FixWorkflow {
         return (attempt, commit)
     }
 
+    /// What writing a fix into a checkout came to.
+    private enum Written {
+        case changed([String])
+        /// Nothing to write, or an edit outside the checkout, into .git, or over another.
+        case refused(String)
+        /// A touched file no longer parses.
+        case broken(String)
+    }
+
+    /// Writes a fix into a checkout (the editor confines every path) and checks that each
+    /// touched file still parses.
+    private func write(_ fix: Fix, of action: any Action, into root: String) async -> Written {
+        let changed: [String]
+        do {
+            changed = try FileEditor(root: URL(fileURLWithPath: root)).apply(fix)
+        } catch let error as RemedyError {
+            return .refused("\(action.id): \(error.message)")
+        } catch {
+            return .refused("\(action.id): \(error)")
+        }
+        if changed.isEmpty { return .refused("the fix changes nothing (already applied?)") }
+        if let problems = await validator?.problems(in: changed, root: root), let (path, problem) = problems.sorted(by: { $0.key < $1.key }).first {
+            return .broken("the fix leaves \(path) unparsable (\(problem)); dropped")
+        }
+        return .changed(changed)
+    }
+
     /// The next fix when a fix changed the targets' failure: the new cause among the
     /// targets, the rule that matches it, and its first strategy that applies (allowed by
     /// --unsafe), written into the same checkout. Nil when there is none.
@@ -363,12 +384,14 @@ public final class FixWorkflow {
         for next in RuleMatcher(rules: rules.filter { $0.language == pack.language }).findings(for: clusters) where seen.insert(next.cluster.signature.hash).inserted {
             for strategy in next.rule.strategies {
                 guard let action = strategy.resolve(in: pack.actionRegistry) else { continue }
-                let applicability = min(action.applicability, strategy.applicability ?? action.applicability)
+                let applicability = strategy.applicability(of: action)
                 if applicability == .unsafe && !options.unsafe || applicability == .displayOnly { continue }
                 guard let fix = try? await action.fix(ActionRequest(finding: next, parameters: strategy.resolvedParameters(next.bindings), root: root)) else { continue }
-                guard let changed = try? FileEditor(root: URL(fileURLWithPath: root)).apply(fix), !changed.isEmpty else { continue }
-                if let problems = await validator?.problems(in: changed, root: root), !problems.isEmpty { return nil }
-                return (fix, changed, "\(next.cluster.exceptionType): \(next.cluster.message)")
+                switch await write(fix, of: action, into: root) {
+                case let .changed(changed): return (fix, changed, "\(next.cluster.exceptionType): \(next.cluster.message)")
+                case .refused: continue
+                case .broken: return nil
+                }
             }
         }
         return nil
@@ -476,29 +499,27 @@ extension FixWorkflow {
                                        notes: [], diff: nil, refusals: [])
             for strategy in finding.rule.strategies {
                 guard let action = strategy.resolve(in: pack.actionRegistry) else { continue }
-                let applicability = min(action.applicability, strategy.applicability ?? action.applicability)
                 number += 1
                 let candidate = try repository.makeCandidate(run: runID, number: number)
                 defer { try? candidate.remove() }
                 do {
                     let fix = try await action.fix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root))
-                    let changed = try FileEditor(root: URL(fileURLWithPath: candidate.root)).apply(fix)
-                    if changed.isEmpty { entry.refusals.append("\(strategy.id): changes nothing"); continue }
-                    if let problems = await validator?.problems(in: changed, root: candidate.root), let (path, problem) = problems.sorted(by: { $0.key < $1.key }).first {
-                        entry.refusals.append("\(strategy.id): the fix leaves \(path) unparsable (\(problem))")
+                    let changed: [String]
+                    switch await write(fix, of: action, into: candidate.root) {
+                    case let .changed(paths): changed = paths
+                    case let .refused(reason), let .broken(reason):
+                        entry.refusals.append("\(strategy.id): \(reason)")
                         continue
                     }
                     let commit = try candidate.commit(paths: changed, message: fix.title + "\n")
                     entry.strategy = strategy.id
-                    entry.applicability = applicability
+                    entry.applicability = strategy.applicability(of: action)
                     entry.title = fix.title
                     entry.notes = fix.notes
                     entry.diff = commit.diff
                     break
                 } catch let refusal as ActionRefusal {
                     entry.refusals.append("\(strategy.id): \(refusal.reason)")
-                } catch let error as RemedyError {
-                    entry.refusals.append("\(strategy.id): \(error.message)")
                 }
             }
             planned.append(entry)
