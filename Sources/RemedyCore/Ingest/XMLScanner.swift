@@ -72,7 +72,7 @@ public struct XMLScanner {
                 guard i + 1 < n else { throw cut("document ends inside a tag", i) }
                 let next = p[i + 1]
                 if next == 63 { // <? … ?>
-                    guard let end = XMLScanner.findPair(p, 63, 62, from: i + 2) else {
+                    guard let end = XMLScanner.find([63, 62], in: p, from: i + 2) else {
                         throw cut("unterminated processing instruction", i)
                     }
                     i = end + 2
@@ -163,15 +163,6 @@ public struct XMLScanner {
             if !sawRoot { throw fail("no XML element found", 0) }
             return depth
         }
-    }
-
-    static func findPair(_ p: UnsafeBufferPointer<UInt8>, _ a: UInt8, _ b: UInt8, from: Int) -> Int? {
-        var j = from
-        while j + 1 < p.count {
-            if p[j] == a, p[j + 1] == b { return j }
-            j += 1
-        }
-        return nil
     }
 
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 10 || b == 13 || b == 9 }

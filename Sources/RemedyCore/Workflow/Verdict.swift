@@ -53,14 +53,19 @@ public enum Verdict: Codable, Sendable, Hashable {
         }
     }
 
+    /// Tests that passed before and fail after.
+    static func regressions(before: TestRun, after: TestRun) -> [String] {
+        let afterByID = Dictionary(after.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return before.cases.filter { $0.outcome == .passed && afterByID[$0.id]?.outcome.isFailure == true }.map(\.id)
+    }
+
     /// A warning's verdict: it was printed before, is not after, and nothing regressed.
     static func decideWarning(before: TestRun, after: TestRun, signatures: SignatureMaker, cause: Signature) -> (Verdict, [TestChange]) {
         func shows(_ run: TestRun) -> Bool {
             run.warnings.contains { signatures.signature(for: Failure(exceptionType: $0.category, message: $0.message, phase: .warning)).hash == cause.hash }
         }
         guard shows(before) else { return (.notReproduced, []) }
-        let afterByID = Dictionary(after.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let regressions = before.cases.filter { $0.outcome == .passed && afterByID[$0.id]?.outcome.isFailure == true }.map(\.id)
+        let regressions = Self.regressions(before: before, after: after)
         if !regressions.isEmpty { return (.regressed(regressions), []) }
         return (shows(after) ? .unchanged : .fixed, [])
     }
@@ -102,7 +107,7 @@ public enum Verdict: Codable, Sendable, Hashable {
             }
         }
         if failingBefore == 0 { return (.notReproduced, changes) }
-        let regressions = before.cases.filter { $0.outcome == .passed && afterByID[$0.id]?.outcome.isFailure == true }.map(\.id)
+        let regressions = Self.regressions(before: before, after: after)
         if !regressions.isEmpty { return (.regressed(regressions), changes) }
         if stillSame == 0 && changedTo.isEmpty { return (.fixed, changes) }
         if let first = changedTo.first { return (.improved(first), changes) }
