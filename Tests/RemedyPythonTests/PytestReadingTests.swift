@@ -109,3 +109,19 @@ import RemedyTestSupport
         #expect(run.totals.failed == 8)
     }
 }
+
+/// pytest writes a call failure followed by a teardown error as two test cases with one
+/// id; both readers count them as pytest does ("1 failed, 1 error").
+@Suite struct TeardownErrorTests {
+    @Test func bothReadersCountTheFailureAndTheTeardownError() throws {
+        let bytes = Fixtures.bytes("pytest/call-failure-teardown-error-xunit1.xml")
+        let pack = PythonPack()
+        let run = try pack.logReader.read(bytes: bytes, source: "td")
+        #expect(run.totals.failed == 1 && run.totals.errors == 1)
+        #expect(run.cases.first { $0.outcome == .error }?.failure?.phase == .teardown)
+        #expect(run.cases.first { $0.outcome == .error }?.failure?.message == "teardown broke")
+        var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
+        _ = JUnitStream(dialect: pack.dialect).stream(bytes: bytes, source: "td", into: &accumulator)
+        #expect(accumulator.totals == run.totals)
+    }
+}

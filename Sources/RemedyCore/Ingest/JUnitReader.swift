@@ -50,20 +50,11 @@ public struct JUnitReader: Sendable {
                 case let .end(name):
                     _ = stack.popLast()
                     if let d = detail, name == d.tag {
-                        switch d.tag {
-                        case "skipped":
-                            let isXfail = d.type == "pytest.xfail"
-                            outcome = isXfail ? .xfailed : .skipped
-                            failure = dialect.skip(message: d.message, type: d.type, text: detailText)
-                        case "error":
-                            outcome = .error
-                            failure = dialect.failure(message: d.message, type: d.type, text: detailText, outcome: .error)
-                        default:
-                            // An error in setup or teardown beside a failure: the failure decides.
-                            if outcome != .error || failure == nil {
-                                outcome = .failed
-                                failure = dialect.failure(message: d.message, type: d.type, text: detailText, outcome: .failed)
-                            }
+                        if outcome == .passed {
+                            outcome = Outcome.junit(tag: d.tag, type: d.type)
+                            failure = d.tag == "skipped"
+                                ? dialect.skip(message: d.message, type: d.type, text: detailText)
+                                : dialect.failure(message: d.message, type: d.type, text: detailText, outcome: outcome)
                         }
                         detail = nil
                     } else if name == "testcase", let c = current {

@@ -135,10 +135,8 @@ public struct JUnitStream {
                         text = Range(start: i, end: end)
                         i = min(n, end + closing.utf8.count)
                     }
-                    if outcome != .passed, !(tag == "error" && outcome == .failed) { continue }
-                    let childOutcome: Outcome = tag == "skipped" ? (matches(type.start, "pytest.xfail") ? .xfailed : .skipped) : (tag == "error" ? .error : .failed)
-                    if outcome == .failed, childOutcome == .error { continue } // an error beside a failure: the failure decides
-                    outcome = childOutcome
+                    guard outcome == .passed else { continue } // the first child decides
+                    outcome = Outcome.junit(tag: tag, type: type.isEmpty ? nil : string(type))
                     // Read each distinct message once; "collection failure" and empty messages carry the cause in the text.
                     let generic = message.isEmpty || matches(message.start, "collection failure")
                     let key = hash(type, hash(message, UInt64(tag.utf8.count)))

@@ -10,6 +10,19 @@ public enum Outcome: String, Codable, Sendable, CaseIterable, Comparable {
     }
 }
 
+extension Outcome {
+    /// The outcome a JUnit `<failure>`, `<error>` or `<skipped>` child stands for (pytest
+    /// marks an expected failure as a skip of type `pytest.xfail`). When a test case holds
+    /// several, the first decides: both JUnit readers follow this.
+    public static func junit(tag: String, type: String?) -> Outcome {
+        switch tag {
+        case "skipped": type == "pytest.xfail" ? .xfailed : .skipped
+        case "error": .error
+        default: .failed
+        }
+    }
+}
+
 /// Where in a test's life a failure happened.
 public enum Phase: String, Codable, Sendable, CaseIterable {
     case collection, setup, call, teardown, warning, skip
