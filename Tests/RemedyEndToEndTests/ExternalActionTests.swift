@@ -8,9 +8,9 @@ import RemedyTestSupport
 /// misbehaves — each refused with a reason naming the plugin, never a crash or a write
 /// outside the worktree.
 @Suite struct ExternalActionTests {
-    /// A playbook folder with one rule whose strategy runs `plugin.sh`, and a project whose
-    /// test fails with the AttributeError the rule matches.
-    func setUp(plugin: String) throws -> (playbooks: TemporaryFolder, project: TemporaryFolder) {
+    /// A playbook folder with one rule whose strategy runs `plugin.sh`, and a committed
+    /// project whose test fails with the KeyError the rule matches.
+    func setUp(plugin: String) async throws -> (playbooks: TemporaryFolder, project: TemporaryFolder) {
         let playbooks = TemporaryFolder("plugins")
         try playbooks.write([
             "python/python.plugin-test.yml": """
@@ -29,8 +29,7 @@ import RemedyTestSupport
             "python/python.plugin-test/plugin.sh": "#!/bin/sh\n" + plugin,
         ])
         chmod(playbooks.path + "/python/python.plugin-test/plugin.sh", 0o755)
-        let project = TemporaryFolder("plugin-project")
-        try project.write([
+        let project = try await TemporaryFolder.committedRepository("plugin-project", files: [
             "helper.py": "SETTINGS = {\"go_now\": 1}\n",
             "test_helper.py": "from helper import SETTINGS\n\n\ndef test_go():\n    assert SETTINGS[\"go\"] == 1\n",
         ])
@@ -38,12 +37,8 @@ import RemedyTestSupport
     }
 
     func plan(_ plugin: String, trace: Bool = false) async throws -> (ChildProcess.Result, TemporaryFolder) {
-        let (playbooks, project) = try setUp(plugin: plugin)
-        try await Command.git(["init", "-q"], in: project.path)
-        try await Command.git(["add", "-A"], in: project.path)
-        try await Command.git(["commit", "-qm", "init"], in: project.path)
+        let (playbooks, project) = try await setUp(plugin: plugin)
         let result = try await Command.remedy(["plan", "--repo", project.path, "--playbooks", playbooks.path, "--format", "json"] + (trace ? ["--trace-plugins"] : []))
-        _ = playbooks
         return (result, project)
     }
 
@@ -67,11 +62,8 @@ import RemedyTestSupport
         ("sleep 600", "did not answer within"),
     ])
     func aMisbehavingPluginIsRefused(plugin: String, reason: String) async throws {
-        let (playbooks, project) = try setUp(plugin: plugin)
-        try await Command.git(["init", "-q"], in: project.path)
-        try await Command.git(["add", "-A"], in: project.path)
-        try await Command.git(["commit", "-qm", "init"], in: project.path)
-        // A short time limit for the hanging one: the rule says so through the environment.
+        let (playbooks, project) = try await setUp(plugin: plugin)
+        // A short time limit for the hanging one, through REMEDY_PLUGIN_TIMEOUT.
         let result = try await Command.run(Fixtures.remedyBinary, ["fix", "--repo", project.path, "--playbooks", playbooks.path],
                                            in: "/", environment: ["NO_COLOR": "1", "REMEDY_PLUGIN_TIMEOUT": "2"])
         #expect(result.status == 1, "\(result.output)")

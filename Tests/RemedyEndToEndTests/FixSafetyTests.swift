@@ -31,14 +31,10 @@ private struct PackWithBreakingAction: LanguagePack {
 /// A fix that leaves a file unparsable is dropped with a message, never kept or published.
 @Suite struct FixSafetyTests {
     @Test func aFixThatBreaksAFileIsDropped() async throws {
-        let folder = TemporaryFolder("safety")
-        try folder.write([
+        let folder = try await TemporaryFolder.committedRepository("safety", files: [
             "helper.py": "class Helper:\n    def go_now(self):\n        return 1\n",
             "test_helper.py": "from helper import Helper\n\n\ndef test_go():\n    assert Helper().go() == 1\n",
         ])
-        try await Command.git(["init", "-q"], in: folder.path)
-        try await Command.git(["add", "-A"], in: folder.path)
-        try await Command.git(["commit", "-qm", "init"], in: folder.path)
 
         let pack = PackWithBreakingAction()
         let rule = Rule(id: "test.break", title: "Breaks things", language: "python",

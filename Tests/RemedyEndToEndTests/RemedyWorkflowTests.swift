@@ -238,12 +238,7 @@ import RemedyTestSupport
     ]
 
     func repository() async throws -> TemporaryFolder {
-        let folder = TemporaryFolder("chain")
-        try folder.write(project)
-        try await Command.git(["init", "-q"], in: folder.path)
-        try await Command.git(["add", "-A"], in: folder.path)
-        try await Command.git(["commit", "-qm", "init"], in: folder.path)
-        return folder
+        try await TemporaryFolder.committedRepository("chain", files: project)
     }
 
     @Test func theSecondRenameHiddenByTheFirstIsFixedToo() async throws {
@@ -272,15 +267,11 @@ import RemedyTestSupport
 /// that passed before and fails after makes the fix a regression, never published.
 @Suite struct GuardSetTests {
     @Test func aFixThatBreaksAnotherTestFileIsARegression() async throws {
-        let folder = TemporaryFolder("guard")
-        try folder.write([
+        let folder = try await TemporaryFolder.committedRepository("guard", files: [
             "client.py": "class Client:\n    def send_and_wait(self, text):\n        return text.upper()\n",
             "test_client.py": "from client import Client\n\n\ndef test_send():\n    assert Client().send_message_and_wait(\"hi\") == \"HI\"\n",
             "test_api.py": "from client import Client\n\n\ndef test_old_name_is_gone():\n    assert not hasattr(Client, \"send_message_and_wait\")\n",
         ])
-        try await Command.git(["init", "-q"], in: folder.path)
-        try await Command.git(["add", "-A"], in: folder.path)
-        try await Command.git(["commit", "-qm", "init"], in: folder.path)
         let result = try await Command.remedy(["fix", "--repo", folder.path])
         #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("guard set: 1 more test file import"), "\(result.output)")

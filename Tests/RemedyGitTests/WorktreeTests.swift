@@ -8,11 +8,7 @@ import RemedyTestSupport
 @Suite struct WorktreeTests {
     /// A repository with one commit, then uncommitted, staged and untracked changes.
     func dirtyRepository() async throws -> (TemporaryFolder, Repository) {
-        let folder = TemporaryFolder("git")
-        try folder.write(["app/helper.py": "class Helper:\n    def new_name(self):\n        return 1\n", "README.md": "readme\n"])
-        try await Command.git(["init", "-q"], in: folder.path)
-        try await Command.git(["add", "-A"], in: folder.path)
-        try await Command.git(["commit", "-qm", "first"], in: folder.path)
+        let folder = try await TemporaryFolder.committedRepository("git", files: ["app/helper.py": "class Helper:\n    def new_name(self):\n        return 1\n", "README.md": "readme\n"])
         try folder.write(["README.md": "readme, edited but not committed\n", "notes.txt": "untracked\n", "staged.py": "x = 1\n"])
         try await Command.git(["add", "staged.py"], in: folder.path)
         return (folder, try Repository(path: folder.path))

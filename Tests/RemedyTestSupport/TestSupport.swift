@@ -89,14 +89,21 @@ extension Command {
     }
 }
 
+extension TemporaryFolder {
+    /// A new git repository holding `files`, all committed.
+    public static func committedRepository(_ label: String, files: [String: String]) async throws -> TemporaryFolder {
+        let folder = TemporaryFolder(label)
+        try folder.write(files)
+        try await Command.git(["init", "-q"], in: folder.path)
+        try await Command.git(["add", "-A"], in: folder.path)
+        try await Command.git(["commit", "-qm", "init"], in: folder.path)
+        return folder
+    }
+}
+
 extension Fixtures {
     /// The demo project committed in a new git repository.
     public static func committedDemoRepository(_ label: String = "demo") async throws -> TemporaryFolder {
-        let folder = TemporaryFolder(label)
-        try folder.write(demoProject())
-        try await Command.git(["init", "-q"], in: folder.path)
-        try await Command.git(["add", "-A"], in: folder.path)
-        try await Command.git(["commit", "-qm", "demo"], in: folder.path)
-        return folder
+        try await TemporaryFolder.committedRepository(label, files: demoProject())
     }
 }
