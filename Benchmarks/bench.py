@@ -83,7 +83,8 @@ def million(work):
 
 
 def main():
-    subprocess.run(["swift", "build", "-c", "release", "--product", "remedy"], cwd=ROOT, check=True,
+    # The Swift runtime and Foundation linked in: a process starts in ~8 ms instead of ~18 ms.
+    subprocess.run(["swift", "build", "-c", "release", "--product", "remedy", "--static-swift-stdlib"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="remedy-bench-") as work:
         symbols(work)

@@ -4,6 +4,9 @@
 public protocol ResultsDialect: Sendable {
     /// The test id and file of a JUnit `<testcase>`.
     func testIdentity(classname: String, name: String, file: String?) -> (id: String, file: String)
+    /// What every test id of a JUnit class name starts with (id = prefix + name), and the
+    /// file, when ids are built that way; the streaming reader asks once per class name.
+    func testPrefix(classname: String, file: String?) -> (prefix: String, file: String)?
     /// The failure a JUnit `<failure>` or `<error>` describes.
     func failure(message: String?, type: String?, text: String, outcome: Outcome) -> Failure
     /// The skip a JUnit `<skipped>` describes.
@@ -12,4 +15,8 @@ public protocol ResultsDialect: Sendable {
     func recognizesTerminalOutput(_ text: String) -> Bool
     /// Reads this runner's terminal output.
     func parseTerminalOutput(_ text: String, source: String) throws -> TestRun
+}
+
+extension ResultsDialect {
+    public func testPrefix(classname: String, file: String?) -> (prefix: String, file: String)? { nil }
 }

@@ -105,22 +105,53 @@ public struct TriageAccumulator {
         }
     }
 
+    /// The slot of a file's totals, made on first sight: callers that count many tests of
+    /// one file (the streaming reader) look it up once.
+    public mutating func fileSlot(_ path: String) -> Int {
+        if let at = fileIndex[path] { return at }
+        fileIndex[path] = files.count
+        files.append((path, Totals()))
+        return files.count - 1
+    }
+
     /// A test that passed (or ran without a failure to group), counted by its file only:
     /// the streaming reader's fast path.
     public mutating func addOutcome(_ outcome: Outcome, file: String) {
+        addOutcome(outcome, fileSlot: fileSlot(file))
+    }
+
+    public mutating func addOutcome(_ outcome: Outcome, fileSlot: Int) {
         totals.add(outcome)
-        if let at = fileIndex[file] {
-            files[at].totals.add(outcome)
+        files[fileSlot].totals.add(outcome)
+    }
+
+    /// The slot of the cluster a failure (or skip) belongs to, made on first sight; the
+    /// signature is computed once per exception type and first line.
+    public mutating func clusterSlot(for failure: Failure) -> Int {
+        let firstLine = Self.firstLine(failure.message)
+        let key = "\(failure.phase == .skip ? "s" : "f")\u{0}\(failure.exceptionType)\u{0}\(firstLine)"
+        let signature: Signature
+        if let cached = signatureCache[key] {
+            signature = cached
         } else {
-            fileIndex[file] = files.count
-            var t = Totals()
-            t.add(outcome)
-            files.append((file, t))
+            signature = signatures.signature(for: failure)
+            signatureCache[key] = signature
         }
+        if let at = builderIndex[signature.hash] { return at }
+        builderIndex[signature.hash] = builders.count
+        builders.append(ClusterBuilder(signature: signature, failure: failure, message: firstLine))
+        return builders.count - 1
     }
 
     public mutating func add(_ testCase: TestCase) {
-        totals.add(testCase.outcome)
+        let slot = fileSlot(testCase.file)
+        let failure = testCase.outcome.isFailure || testCase.outcome == .skipped ? testCase.failure : nil
+        add(testCase, fileSlot: slot, clusterSlot: failure.map { clusterSlot(for: $0) })
+    }
+
+    /// A test whose file and cluster slots the caller already knows.
+    public mutating func add(_ testCase: TestCase, fileSlot: Int, clusterSlot: Int?) {
+        addOutcome(testCase.outcome, fileSlot: fileSlot)
         if testCase.outcome == .skipped {
             let reason = testCase.skipReason ?? testCase.failure?.message ?? ""
             let hidden = testCase.skipReason != nil ? testCase.failure.map { "\($0.exceptionType): \($0.message)" } : nil
@@ -134,30 +165,8 @@ public struct TriageAccumulator {
                 skipReasons.append((reason, 1, [testCase.file], hidden.map { [$0] } ?? []))
             }
         }
-        if let at = fileIndex[testCase.file] {
-            files[at].totals.add(testCase.outcome)
-        } else {
-            fileIndex[testCase.file] = files.count
-            var t = Totals()
-            t.add(testCase.outcome)
-            files.append((testCase.file, t))
-        }
-        guard testCase.outcome.isFailure || testCase.outcome == .skipped, let failure = testCase.failure else { return }
-        let firstLine = Self.firstLine(failure.message)
-        let key = "\(failure.phase == .skip ? "s" : "f")\u{0}\(failure.exceptionType)\u{0}\(firstLine)"
-        let signature: Signature
-        if let cached = signatureCache[key] {
-            signature = cached
-        } else {
-            signature = signatures.signature(for: failure)
-            signatureCache[key] = signature
-        }
-        if let at = builderIndex[signature.hash] {
-            builders[at].add(testCase, failure)
-        } else {
-            builderIndex[signature.hash] = builders.count
-            builders.append(ClusterBuilder(signature: signature, testCase: testCase, failure: failure, message: firstLine))
-        }
+        guard let clusterSlot, let failure = testCase.failure else { return }
+        builders[clusterSlot].add(testCase, failure, fileSlot: fileSlot)
     }
 
     static func firstLine(_ message: String) -> String {
@@ -167,7 +176,7 @@ public struct TriageAccumulator {
 
     /// The clusters, ranked: failures first by tests affected, then call sites; skips last.
     public func clusters(scanner: (any CallSiteScanner)?, root: String?) -> [Cluster] {
-        var clusters = builders.map { $0.cluster() }
+        var clusters = builders.map { $0.cluster(files: files) }
         if let scanner, let root {
             let failing = clusters.indices.filter { !clusters[$0].isSkip }
             let sites = scanner.callSites(for: failing.map { clusters[$0].signature }, files: files.map(\.path), root: root)
@@ -193,7 +202,8 @@ public struct TriageAccumulator {
     }
 }
 
-/// A cluster being built, changed in place as its tests arrive.
+/// A cluster being built, changed in place as its tests arrive; files are the
+/// accumulator's slots.
 final class ClusterBuilder {
     let signature: Signature
     let exceptionType: String
@@ -202,46 +212,37 @@ final class ClusterBuilder {
     var phases: [Phase]
     var tests: [String] = []
     var seen: Set<String> = []
-    var outcomes: [String: Int] = [:]
-    var fileOrder: [String] = []
-    var testsPerFile: [String: Int] = [:]
-    let example: String
+    var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
+    var fileOrder: [Int] = []
+    var testsPerFile: [Int: Int] = [:]
+    var example = ""
     let frames: [Frame]
 
-    init(signature: Signature, testCase: TestCase, failure: Failure, message: String) {
+    init(signature: Signature, failure: Failure, message: String) {
         self.signature = signature
         exceptionType = failure.exceptionType
         self.message = message
         hint = failure.hint
         phases = [failure.phase]
-        example = testCase.id
-        frames = failure.frames
-        add(testCase, failure)
-    }
-
-    /// A cluster with no test yet (a warning).
-    init(signature: Signature, failure: Failure, message: String) {
-        self.signature = signature
-        exceptionType = failure.exceptionType
-        self.message = message
-        phases = [failure.phase]
-        example = ""
         frames = failure.frames
     }
 
-    func add(_ testCase: TestCase, _ failure: Failure) {
+    func add(_ testCase: TestCase, _ failure: Failure, fileSlot: Int) {
         guard seen.insert(testCase.id).inserted else { return }
+        if tests.isEmpty { example = testCase.id }
         tests.append(testCase.id)
-        outcomes[testCase.outcome.rawValue, default: 0] += 1
+        outcomes[Outcome.allCases.firstIndex(of: testCase.outcome)!] += 1
         if !phases.contains(failure.phase) { phases.append(failure.phase) }
         if hint == nil { hint = failure.hint }
-        if testsPerFile[testCase.file] == nil { fileOrder.append(testCase.file) }
-        testsPerFile[testCase.file, default: 0] += 1
+        if testsPerFile[fileSlot] == nil { fileOrder.append(fileSlot) }
+        testsPerFile[fileSlot, default: 0] += 1
     }
 
-    func cluster() -> Cluster {
-        Cluster(signature: signature, exceptionType: exceptionType, message: message, hint: hint, phases: phases, tests: tests,
-                outcomes: outcomes, files: fileOrder.map { FileImpact(path: $0, tests: testsPerFile[$0]!, callSites: 0) },
-                example: example, frames: frames)
+    func cluster(files: [(path: String, totals: Totals)]) -> Cluster {
+        var counts: [String: Int] = [:]
+        for (n, outcome) in Outcome.allCases.enumerated() where outcomes[n] > 0 { counts[outcome.rawValue] = outcomes[n] }
+        return Cluster(signature: signature, exceptionType: exceptionType, message: message, hint: hint, phases: phases, tests: tests,
+                       outcomes: counts, files: fileOrder.map { FileImpact(path: files[$0].path, tests: testsPerFile[$0]!, callSites: 0) },
+                       example: example, frames: frames)
     }
 }

@@ -14,46 +14,55 @@ public struct PytestDialect: ResultsDialect {
     public init(root: String? = nil) { self.root = root }
 
     public func testIdentity(classname: String, name: String, file: String?) -> (id: String, file: String) {
-        if file == nil, !classname.isEmpty, let (path, classes) = moduleCounts.lookup(classname) {
-            return (classes.isEmpty ? path + "::" + name : path + "::" + classes + "::" + name, path)
-        }
-        let identity = computeIdentity(classname: classname, name: name, file: file)
-        if file == nil, !classname.isEmpty {
-            let prefix = String(identity.id.dropLast(name.count + 2))
-            let classes = prefix.count > identity.file.count ? String(prefix.dropFirst(identity.file.count + 2)) : ""
-            moduleCounts.store(classname, (identity.file, classes))
-        }
-        return identity
-    }
-
-    private func computeIdentity(classname: String, name: String, file: String?) -> (id: String, file: String) {
-        if classname.isEmpty {
-            // A collection error: name is the module ("tests.test_x"), file when xunit1.
-            let path = file ?? (name.replacingOccurrences(of: ".", with: "/") + ".py")
-            return (path, path)
-        }
-        let parts = classname.split(separator: ".").map(String.init)
-        var moduleCount = parts.count
-        if let file {
-            let module = String(file.dropLast(file.hasSuffix(".py") ? 3 : 0)).replacingOccurrences(of: "/", with: ".")
-            if classname == module { moduleCount = parts.count } else if classname.hasPrefix(module + ".") { moduleCount = module.split(separator: ".").count }
-            let classes = parts[moduleCount...]
-            return ((["\(file)"] + classes + [name]).joined(separator: "::"), file)
-        }
-        // The longest prefix that is a file of the repository; when the repository does not
-        // hold these tests (a report read elsewhere), pytest's Test* class names decide.
-        var found = false
-        if let root, moduleCounts.exists(root + "/" + parts[0]) || moduleCounts.exists(root + "/" + parts[0] + ".py") {
-            for count in stride(from: parts.count, through: 1, by: -1) {
-                let candidate = parts[0..<count].joined(separator: "/") + ".py"
-                if moduleCounts.exists(root + "/" + candidate) { moduleCount = count; found = true; break }
+        if !classname.isEmpty {
+            let key = file.map { classname + "\u{0}" + $0 } ?? classname
+            if let (path, prefix) = moduleCounts.lookup(key) { return (prefix + name, path) }
+            if let (prefix, path) = testPrefix(classname: classname, file: file) {
+                moduleCounts.store(key, (path, prefix))
+                return (prefix + name, path)
             }
         }
-        if !found, let firstClass = parts.firstIndex(where: { $0.first?.isUppercase == true }), firstClass > 0 {
-            moduleCount = firstClass
+        // A collection error: name is the module ("tests.test_x"), file when xunit1.
+        let path = file ?? (name.replacingOccurrences(of: ".", with: "/") + ".py")
+        return (path, path)
+    }
+
+    /// "path.py::Class::" for a class name: the module part of `classname` is the file
+    /// (`file` when xunit1 gives it), the rest the classes. Worked out on UTF-8 bytes once
+    /// per class name: the streaming reader keeps what it returns, `testIdentity` caches it.
+    public func testPrefix(classname: String, file: String?) -> (prefix: String, file: String)? {
+        guard !classname.isEmpty else { return nil }
+        let parts = classname.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map { Substring($0) }
+        var moduleCount = parts.count
+        let path: String
+        if let file {
+            let module = String(file.dropLast(file.hasSuffix(".py") ? 3 : 0)).replacingOccurrences(of: "/", with: ".")
+            if classname.hasPrefix(module + ".") { moduleCount = module.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).count }
+            path = file
+        } else {
+            // The longest prefix that is a file of the repository; when the repository does
+            // not hold these tests (a report read elsewhere), pytest's Test* class names decide.
+            var found = false
+            if let root, moduleCounts.exists(root + "/" + parts[0]) || moduleCounts.exists(root + "/" + parts[0] + ".py") {
+                for count in stride(from: parts.count, through: 1, by: -1) {
+                    let candidate = parts[0..<count].joined(separator: "/") + ".py"
+                    if moduleCounts.exists(root + "/" + candidate) { moduleCount = count; found = true; break }
+                }
+            }
+            if !found, let firstClass = parts.firstIndex(where: Self.startsUppercase), firstClass > 0 {
+                moduleCount = firstClass
+            }
+            path = parts[0..<moduleCount].joined(separator: "/") + ".py"
         }
-        let path = parts[0..<moduleCount].joined(separator: "/") + ".py"
-        return (([path] + parts[moduleCount...] + [name]).joined(separator: "::"), path)
+        var prefix = path + "::"
+        for part in parts[moduleCount...] { prefix += part; prefix += "::" }
+        return (prefix, path)
+    }
+
+    private static func startsUppercase(_ part: Substring) -> Bool {
+        guard let byte = part.utf8.first else { return false }
+        if byte < 0x80 { return byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+        return part.first?.isUppercase == true
     }
 
     public func failure(message: String?, type: String?, text: String, outcome: Outcome) -> Failure {

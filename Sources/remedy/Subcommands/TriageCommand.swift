@@ -51,19 +51,25 @@ struct TriageCommand: AsyncParsableCommand {
     /// Triage of one JUnit report, streamed: passing tests are only counted, and the
     /// mapped file's pages are given back as the reading moves on.
     private func streamed(_ data: Data, source: String, pack: PythonPack, root: String) async throws {
+        // The playbooks load on another core while the report streams.
+        let common = self.common
+        let loading = Task.detached { try common.loadRules(pack: pack, configuration: RemedyConfiguration.load(repository: root)) }
         var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
         let leftover = data.withUnsafeBytes { raw in
             let buffer = raw.bindMemory(to: UInt8.self)
-            return JUnitStream(dialect: pack.dialect).stream(buffer: buffer, source: source, into: &accumulator) { offset in
+            let base = UInt(bitPattern: raw.baseAddress)
+            return JUnitStream(dialect: pack.dialect).stream(buffer: buffer, source: source, into: &accumulator) { range in
+                // Whole pages inside the range only.
                 let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-                guard let base = raw.baseAddress, offset >= page else { return }
-                madvise(UnsafeMutableRawPointer(mutating: base), offset / page * page, MADV_DONTNEED)
+                let start = (range.lowerBound + page - 1) / page * page, end = range.upperBound / page * page
+                guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: base + UInt(start)) else { return }
+                madvise(pointer, end - start, MADV_DONTNEED)
             }
         }
         let skipped = await probe.reveal(TestRun(cases: leftover.skipped), pack: pack, root: root)
         for testCase in skipped.cases { accumulator.add(testCase) }
         let clusters = accumulator.clusters(scanner: pack.scanner, root: root)
-        let findings = RuleMatcher(rules: try common.loadRules(pack: pack, configuration: RemedyConfiguration.load(repository: root))).findings(for: clusters.filter { !$0.isSkip })
+        let findings = RuleMatcher(rules: try await loading.value).findings(for: clusters.filter { !$0.isSkip })
         let report = TriageReport(sources: [source], totals: accumulator.totals, files: accumulator.files, skipReasons: accumulator.skipReasons,
                                   clusters: clusters, findings: findings, warnings: [], diagnostics: leftover.diagnostics + skipped.diagnostics)
         Console.output(try report.render(common.format, style: .forStandardOutput()))
