@@ -71,6 +71,12 @@ let package = Package(
             exclude: ["Shipped"],
             plugins: ["RemedyEmbedPlugin"]
         ),
+        // Benchmarks/bench.py's in-process figures (rule matching), built in release mode.
+        .executableTarget(
+            name: "remedy-bench",
+            dependencies: ["RemedyCore", "RemedyPython"],
+            path: "Benchmarks/RemedyBench"
+        ),
         // Helpers the test targets share: temporary folders, commands, fixtures.
         .target(name: "RemedyTestSupport", dependencies: ["RemedyCore"], path: "Tests/RemedyTestSupport"),
         .testTarget(name: "RemedyCoreTests", dependencies: ["RemedyCore", "RemedyTestSupport"]),

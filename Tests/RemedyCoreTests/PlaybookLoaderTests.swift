@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RemedyCore
 
@@ -47,7 +48,7 @@ private struct DeclaredAction: Action {
 
     @Test func unknownKeyNamesFileLineAndColumn() {
         let text = valid.replacingOccurrences(of: "title: Missing method", with: "title: Missing method\ntitel: typo")
-        #expect(error(text) == "p/python.missing-method.yml:4:1: unknown key 'titel' (expected one of description, id, language, match, metadata, priority, schema, strategies, title)")
+        #expect(error(text) == "p/python.missing-method.yml:4:1: unknown key 'titel' (expected one of description, id, language, match, metadata, preconditions, priority, schema, strategies, title)")
     }
 
     @Test func badRegexPointsAtIt() {
@@ -97,5 +98,106 @@ private struct DeclaredAction: Action {
             return
         }
         #expect(field == "phase")
+    }
+
+    func cluster(_ type: String = "AttributeError", _ message: String = "'A' object has no attribute 'b'", phases: [Phase] = [.call],
+                 files: [FileImpact] = [FileImpact(path: "tests/api/test_users.py", tests: 2, callSites: 1)],
+                 frames: [Frame] = [Frame(path: "src/app/users.py", line: 12, function: "create_user")]) -> Cluster {
+        Cluster(signature: Signature(kind: type, template: message, parameters: [:]), exceptionType: type, message: message, hint: nil,
+                phases: phases, tests: ["t"], outcomes: [:], files: files, example: "t", frames: frames)
+    }
+
+    func rule(_ match: String, extra: String = "") throws -> Rule {
+        try loader.load(text: """
+            schema: remedy/v1
+            id: python.r
+            title: R
+            match:
+            \(match.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            \(extra)
+            strategies:
+              - id: s
+                action: test.rename
+            """, file: "p/python.r.yml")
+    }
+
+    func field(_ rule: Rule, _ cluster: Cluster) -> String {
+        switch RuleMatcher(rules: [rule]).evaluate(rule, against: cluster) {
+        case .matched: return "matched"
+        case let .failed(field, _): return field
+        }
+    }
+
+    /// Every condition of `match` is checked, and each failure names its field.
+    @Test func testGlobsFramesWarningsAndSkipReasons() throws {
+        let byTest = try rule("test: [\"tests/api/*.py\"]")
+        #expect(field(byTest, cluster()) == "matched")
+        #expect(field(byTest, cluster(files: [FileImpact(path: "tests/web/test_x.py", tests: 1, callSites: 0)])) == "test")
+
+        let byFrame = try rule("frame: { path: \"src/**/*.py\", function: \"^create_(?<what>\\\\w+)$\" }")
+        #expect(field(byFrame, cluster()) == "matched")
+        #expect(field(byFrame, cluster(frames: [Frame(path: "src/app/users.py", line: 3, function: "delete_user")])) == "frame")
+        guard case let .matched(bindings) = RuleMatcher(rules: [byFrame]).evaluate(byFrame, against: cluster()) else { Issue.record("no match"); return }
+        #expect(bindings["what"] == "user")
+
+        let byWarning = try rule("warning: DeprecationWarning\nmessage: \"is deprecated\"")
+        #expect(field(byWarning, cluster("DeprecationWarning", "a.b is deprecated; use c.d", phases: [.warning])) == "matched")
+        #expect(field(byWarning, cluster("DeprecationWarning", "a.b is deprecated; use c.d", phases: [.call])) == "warning")
+
+        let bySkip = try rule("skip-reason: \"^(?<what>\\\\w+) not available$\"")
+        let skip = cluster(Failure.skippedType, "Complete system not available", phases: [.skip])
+        #expect(field(bySkip, skip) == "skip-reason")  // "Complete system": two words
+        #expect(field(bySkip, cluster(Failure.skippedType, "Redis not available", phases: [.skip])) == "matched")
+        #expect(field(bySkip, cluster()) == "skip-reason")
+        #expect(field(try rule("exception: AttributeError"), skip) == "skip-reason")
+        #expect(error("""
+            schema: remedy/v1
+            id: python.missing-method
+            title: T
+            match: { skip-reason: "x", exception: ValueError }
+            strategies: [{ id: s, action: test.rename }]
+            """).contains("'skip-reason' matches skipped tests"))
+    }
+
+    /// The literal a message regex requires is checked first, and the reason says so.
+    @Test func literalPrefilterRejectsBeforeTheRegexRuns() throws {
+        let r = try rule("message: \"^'(?<class>\\\\w+)' object has no attribute\"")
+        #expect(r.match.messageLiteral.map { String(decoding: $0, as: UTF8.self) } == "' object has no attribute")
+        guard case let .failed(_, reason) = RuleMatcher(rules: [r]).evaluate(r, against: cluster("AttributeError", "module 'a' has no attribute 'b'")) else {
+            Issue.record("matched"); return
+        }
+        #expect(reason.contains("does not contain '' object has no attribute'"))
+    }
+
+    @Test func preconditionsLookAtTheRepository() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("remedy-pre-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root + "/app", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(FileManager.default.createFile(atPath: root + "/app/settings.py", contents: Data()))
+        let r = try rule("exception: AttributeError", extra: "preconditions: { files: [\"**/settings.py\"] }")
+        guard case .matched = RuleMatcher(rules: [r], root: root).evaluate(r, against: cluster()) else { Issue.record("no match"); return }
+        let other = try rule("exception: AttributeError", extra: "preconditions: { files: [pyproject.toml] }")
+        guard case .failed("preconditions", _) = RuleMatcher(rules: [other], root: root).evaluate(other, against: cluster()) else { Issue.record("matched"); return }
+    }
+
+    @Test func metadataIsValidated() throws {
+        let r = try rule("exception: AttributeError", extra: "metadata: { confidence: high, references: [\"https://docs.python.org/3/whatsnew/3.10.html\"] }")
+        #expect(r.metadata.confidence == .high)
+        #expect(r.metadata.references.count == 1)
+        #expect(throws: RemedyError.self) { try rule("exception: A", extra: "metadata: { confidence: sure }") }
+        #expect(throws: RemedyError.self) { try rule("exception: A", extra: "metadata: { references: [see the changelog] }") }
+        #expect(throws: RemedyError.self) { try rule("exception: A", extra: "metadata: { author: me }") }
+    }
+
+    /// The most specific rule wins even when a looser one comes first; the index returns
+    /// only rules that can match the cluster's type.
+    @Test func indexAndSpecificity() throws {
+        let loose = try rule("exception: AttributeError")
+        var tight = try rule("exception: AttributeError\nmessage: \"object has no attribute\"")
+        tight.id = "python.tight"
+        let other = try rule("exception: ImportError")
+        let matcher = RuleMatcher(rules: [loose, other, tight])
+        #expect(matcher.candidates(for: cluster()) == [0, 2])
+        #expect(matcher.findings(for: [cluster()]).first?.rule.id == "python.tight")
     }
 }

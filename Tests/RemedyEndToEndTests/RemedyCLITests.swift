@@ -160,4 +160,43 @@ import RemedyTestSupport
         #expect(unknown.status == 2)
         #expect(unknown.output.contains("unknown log format"))
     }
+
+    /// An author's folder: lint flags the backtracking regex with file:line:column and
+    /// fails; the same rule still runs bounded, and explain says which field failed.
+    @Test func lintFlagsNestedQuantifiersAndExplainNamesTheField() async throws {
+        let folder = TemporaryFolder("lint")
+        try folder.write([
+            "rules/python.slow.yml": """
+                schema: remedy/v1
+                id: python.slow
+                title: Slow
+                match:
+                  exception: AttributeError
+                  message: "^('\\\\w+'\\\\s?)*object has no attribute$"
+                strategies: [{ id: s, action: python.add-wrapper-method }]
+                """,
+            "log.txt": """
+                ============================= test session starts ==============================
+                collected 1 item
+
+                tests/test_a.py F                                                        [100%]
+
+                =================================== FAILURES ===================================
+                ___________________________________ test_a ____________________________________
+                tests/test_a.py:3: in test_a
+                    A().b()
+                E   AttributeError: 'A' object has no attribute 'b'
+                =========================== short test summary info ============================
+                FAILED tests/test_a.py::test_a - AttributeError: 'A' object has no attribute 'b'
+                ============================== 1 failed in 0.01s ===============================
+                """,
+        ])
+        let lint = try await remedy(["playbooks", "lint", folder.path + "/rules"])
+        #expect(lint.status == 1, "\(lint.output)")
+        #expect(lint.output.contains("warning: \(folder.path)/rules/python.slow.yml:6:12: the message regex repeats a group"), "\(lint.output)")
+        let explain = try await remedy(["explain", folder.path + "/log.txt", "--rule", "python.slow", "--playbooks", folder.path + "/rules", "--repo", folder.path])
+        #expect(explain.status == 0, "\(explain.output)")
+        #expect(explain.output.contains("no match  python.slow"), "\(explain.output)")
+        #expect(explain.output.contains("message: the message does not match"), "\(explain.output)")
+    }
 }

@@ -219,6 +219,11 @@ extension XMLScanner {
 
     /// The first occurrence of `needle` at or after `from`.
     static func find(_ needle: [UInt8], in p: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        needle.withUnsafeBufferPointer { find($0, in: p, from: from) }
+    }
+
+    static func find(_ needle: UnsafeBufferPointer<UInt8>, in p: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard !needle.isEmpty else { return from <= p.count ? from : nil }
         var i = from
         while let at = find(needle[0], in: p, from: i) {
             if at + needle.count <= p.count {

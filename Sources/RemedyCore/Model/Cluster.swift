@@ -28,6 +28,20 @@ public struct Cluster: Codable, Sendable {
     public var example: String
     public var frames: [Frame]
 
+    public init(signature: Signature, exceptionType: String, message: String, hint: String?, phases: [Phase], tests: [String],
+                outcomes: [String: Int], files: [FileImpact], example: String, frames: [Frame]) {
+        self.signature = signature
+        self.exceptionType = exceptionType
+        self.message = message
+        self.hint = hint
+        self.phases = phases
+        self.tests = tests
+        self.outcomes = outcomes
+        self.files = files
+        self.example = example
+        self.frames = frames
+    }
+
     /// Whether the cluster groups skips (by reason) rather than failures.
     public var isSkip: Bool { exceptionType == Failure.skippedType }
     public var callSites: Int { files.reduce(0) { $0 + $1.callSites } }

@@ -22,6 +22,10 @@ public final class PCRERegex: @unchecked Sendable {
         public var captures: [String: String]
     }
 
+    /// The most of a message a rule's regex is run on (bytes): messages are capped, so a
+    /// megabyte-long message costs no more than a normal one.
+    public static let subjectLimit = 4096
+
     public let pattern: String
     /// Names of the pattern's named groups, in group-number order.
     public let groupNames: [String]

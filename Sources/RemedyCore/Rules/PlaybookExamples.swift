@@ -66,13 +66,13 @@ public struct PlaybookExamples {
         }
         if let probeInterpreter, let probe = pack.probe(interpreter: probeInterpreter) { run = await probe.reveal(run, root: work) }
         let clusters = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: work).clusters(of: run).filter { !$0.isSkip }
-        let findings = RuleMatcher(rules: [rule]).findings(for: clusters)
+        let findings = RuleMatcher(rules: [rule], root: work).findings(for: clusters)
         if expectNoMatch {
             return findings.isEmpty ? [] : ["matched \(findings[0].cluster.exceptionType): \(findings[0].cluster.message), which the example marks ok"]
         }
         guard let finding = findings.first else {
             let reasons = clusters.map { cluster -> String in
-                if case let .failed(field, reason) = RuleMatcher(rules: [rule]).evaluate(rule, against: cluster) { return "\(field): \(reason)" }
+                if case let .failed(field, reason) = RuleMatcher(rules: [rule], root: work).evaluate(rule, against: cluster) { return "\(field): \(reason)" }
                 return "matched"
             }
             return ["the rule matches no failure of the log (\(clusters.count) cause\(clusters.count == 1 ? "" : "s"): \(reasons.joined(separator: "; ")))"]

@@ -67,7 +67,7 @@ public struct PlaybookLoader: Sendable {
             throw RemedyError.badInput("\(file): invalid YAML: \(PlaybookLoader.describe(error))")
         }
         guard let mapping = root.mapping else { throw Self.error(file, root, "expected a mapping at the top of the rule") }
-        let top = try Fields(mapping, file: file, allowed: ["schema", "id", "title", "description", "language", "priority", "match", "strategies", "metadata"])
+        let top = try Fields(mapping, file: file, allowed: ["schema", "id", "title", "description", "language", "priority", "match", "preconditions", "strategies", "metadata"])
 
         let schema = try top.requiredString("schema")
         guard schema.value == "remedy/v1" else { throw Self.error(file, schema.node, "unknown schema '\(schema.value)' (expected remedy/v1)") }
@@ -87,16 +87,26 @@ public struct PlaybookLoader: Sendable {
 
         guard let matchNode = top.node("match") else { throw Self.error(file, root, "missing key 'match'") }
         guard let matchMapping = matchNode.mapping else { throw Self.error(file, matchNode, "'match' must be a mapping") }
-        let matchFields = try Fields(matchMapping, file: file, allowed: ["exception", "message", "phase"])
+        let matchFields = try Fields(matchMapping, file: file, allowed: ["exception", "message", "phase", "test", "frame", "skip-reason", "warning"])
         let exceptions = try matchFields.stringList("exception")
-        var regex: PCRERegex? = nil
-        if let message = try matchFields.optionalString("message") {
+        var warnings: [String] = []
+        func regex(_ key: String, in fields: Fields) throws -> PCRERegex? {
+            guard let text = try fields.optionalString(key) else { return nil }
+            let compiled: PCRERegex
             do {
-                regex = try PCRERegex(message.value)
+                compiled = try PCRERegex(text.value)
             } catch let error as PCRERegex.RegexError {
-                throw Self.error(file, message.node, "the message regex does not compile: \(error.message) at offset \(error.offset ?? 0)")
+                throw Self.error(file, text.node, "the \(key) regex does not compile: \(error.message) at offset \(error.offset ?? 0)")
             }
+            for offset in RegexInspection.nestedUnboundedQuantifiers(in: text.value) {
+                let mark = text.node.mark.map { "\($0.line):\($0.column)" } ?? "1:1"
+                warnings.append("\(file):\(mark): the \(key) regex repeats a group that repeats without bound (at offset \(offset)): "
+                                + "it can backtrack exponentially; make the inner repeat possessive (a++) or bounded, or the group atomic (?>…)")
+            }
+            return compiled
         }
+        let message = try regex("message", in: matchFields)
+        let skipReason = try regex("skip-reason", in: matchFields)
         var phases: [Phase] = []
         for phase in try matchFields.stringListWithNodes("phase") {
             guard let value = Phase(rawValue: phase.value) else {
@@ -104,8 +114,46 @@ public struct PlaybookLoader: Sendable {
             }
             phases.append(value)
         }
+        let tests = try matchFields.stringList("test")
+        let categories = try matchFields.stringList("warning")
+        var frame: FrameCondition? = nil
+        if let frameNode = matchFields.node("frame") {
+            guard let frameMapping = frameNode.mapping else { throw Self.error(file, frameNode, "'frame' must be a mapping with path and/or function") }
+            let frameFields = try Fields(frameMapping, file: file, allowed: ["path", "function"])
+            let path = try frameFields.optionalString("path")?.value
+            let function = try regex("function", in: frameFields)
+            guard path != nil || function != nil else { throw Self.error(file, frameNode, "'frame' needs a path glob or a function regex") }
+            frame = FrameCondition(path: path, function: function)
+        }
+        if skipReason != nil, message != nil || !exceptions.isEmpty || !categories.isEmpty {
+            throw Self.error(file, matchNode, "'skip-reason' matches skipped tests: it cannot be combined with exception, message or warning")
+        }
+        var requiredFiles: [String] = []
+        if let preconditions = top.node("preconditions") {
+            guard let mapping = preconditions.mapping else { throw Self.error(file, preconditions, "'preconditions' must be a mapping (files: [glob, …])") }
+            requiredFiles = try Fields(mapping, file: file, allowed: ["files"]).stringList("files")
+        }
+        var metadata = RuleMetadata()
+        if let metadataNode = top.node("metadata") {
+            guard let mapping = metadataNode.mapping else { throw Self.error(file, metadataNode, "'metadata' must be a mapping (confidence, references)") }
+            let fields = try Fields(mapping, file: file, allowed: ["confidence", "references"])
+            if let confidence = try fields.optionalString("confidence") {
+                guard let value = RuleMetadata.Confidence(rawValue: confidence.value) else {
+                    throw Self.error(file, confidence.node, "unknown confidence '\(confidence.value)' (expected high, medium or low)")
+                }
+                metadata.confidence = value
+            }
+            for reference in try fields.stringListWithNodes("references") {
+                guard reference.value.hasPrefix("https://") || reference.value.hasPrefix("http://") else {
+                    throw Self.error(file, reference.node, "a reference must be a URL (https://…), not '\(reference.value)'")
+                }
+                metadata.references.append(reference.value)
+            }
+        }
+        let regex = message
 
-        let known = Set(["hint", "exception", "message"]).union(regex?.groupNames ?? [])
+        let known = Set(["hint", "exception", "message"]).union(regex?.groupNames ?? []).union(skipReason?.groupNames ?? [])
+            .union(frame?.function?.groupNames ?? [])
         guard let strategiesNode = top.node("strategies") else { throw Self.error(file, root, "missing key 'strategies'") }
         guard let list = strategiesNode.sequence, !list.isEmpty else {
             throw Self.error(file, strategiesNode, "'strategies' must be a non-empty list")
@@ -156,9 +204,12 @@ public struct PlaybookLoader: Sendable {
             strategies.append(Strategy(id: strategyID, action: action.value, parameters: parameters, applicability: applicability,
                                        external: builtIn as? ExternalAction))
         }
-        return Rule(id: id.value, title: title, description: description, language: language,
-                    match: MatchSpec(exceptions: exceptions, message: regex, phases: phases),
-                    strategies: strategies, priority: priority, file: file)
+        var rule = Rule(id: id.value, title: title, description: description, language: language,
+                        match: MatchSpec(exceptions: exceptions, message: regex, phases: phases, tests: tests, frame: frame,
+                                         skipReason: skipReason, warnings: categories, requiredFiles: requiredFiles),
+                        strategies: strategies, priority: priority, metadata: metadata, file: file)
+        rule.warnings = warnings
+        return rule
     }
 
     static func describe(_ error: YamlError) -> String {

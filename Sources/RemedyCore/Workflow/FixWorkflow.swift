@@ -146,7 +146,7 @@ public final class FixWorkflow {
     public func findings(for run: TestRun) -> (findings: [Finding], unmatched: [Cluster]) {
         let triage = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: repository.workdir)
         let clusters = triage.clusters(of: run)
-        let all = RuleMatcher(rules: rules.filter { $0.language == pack.language }).findings(for: clusters.filter { !$0.isSkip })
+        let all = RuleMatcher(rules: rules.filter { $0.language == pack.language }, root: repository.workdir).findings(for: clusters.filter { !$0.isSkip })
         let matched = Set(all.map(\.cluster.signature.hash))
         let chosen = all.filter { finding in
             (options.rules.isEmpty || options.rules.contains(finding.rule.id)) && (options.findings.isEmpty || options.findings.contains(finding.number))
@@ -381,7 +381,7 @@ public final class FixWorkflow {
         let targeted = Set(targets)
         let failing = TestRun(cases: after.cases.filter { targeted.contains($0.id) && ($0.outcome.isFailure || $0.skipReason != nil) })
         let clusters = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: root).clusters(of: failing).filter { !$0.isSkip }
-        for next in RuleMatcher(rules: rules.filter { $0.language == pack.language }).findings(for: clusters) where seen.insert(next.cluster.signature.hash).inserted {
+        for next in RuleMatcher(rules: rules.filter { $0.language == pack.language }, root: repository.workdir).findings(for: clusters.filter { !$0.isSkip }) where seen.insert(next.cluster.signature.hash).inserted {
             for strategy in next.rule.strategies {
                 guard let action = strategy.resolve(in: pack.actionRegistry) else { continue }
                 let applicability = strategy.applicability(of: action)

@@ -49,9 +49,9 @@ struct ExplainCommand: AsyncParsableCommand {
         let root = URL(fileURLWithPath: repo).standardizedFileURL.path
         let pack = PythonPack(root: root)
         let run = await probe.reveal(try pack.logReader.read(paths: logs), pack: pack, root: root)
-        let clusters = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: root).clusters(of: run).filter { !$0.isSkip }
+        let clusters = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: root).clusters(of: run)
         let rules = try common.loadRules(pack: pack, configuration: RemedyConfiguration.load(repository: root))
-        let matcher = RuleMatcher(rules: rules)
+        let matcher = RuleMatcher(rules: rules, root: root)
         let winners = Dictionary(matcher.findings(for: clusters).map { ($0.cluster.signature.hash, $0.rule.id) }, uniquingKeysWith: { a, _ in a })
 
         var pairs: [(Rule, Cluster)] = []

@@ -159,13 +159,18 @@ struct PlaybooksCommand: ParsableCommand {
     }
 
     struct Lint: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check rules: schema, regexes, templates, actions, unique ids.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check rules: schema, regexes, templates, actions, unique ids, and regexes that can backtrack exponentially.")
         @Argument(help: ArgumentHelp("Playbook folders (default: the shipped rules).", valueName: "DIR")) var folders: [String] = []
 
         func run() throws {
             let pack = PythonPack()
             let rules = try PlaybookLoader(actions: pack.actionRegistry).load(folders: folders.isEmpty ? [try Embedded.playbooksFolder()] : folders)
-            Console.output("\(rules.count) rule\(rules.count == 1 ? "" : "s") OK\n")
+            let warnings = rules.flatMap(\.warnings)
+            for warning in warnings { Console.output("warning: \(warning)\n") }
+            let flagged = Set(rules.filter { !$0.warnings.isEmpty }.map(\.id)).count
+            Console.output("\(rules.count) rule\(rules.count == 1 ? "" : "s") read, \(rules.count - flagged) without warnings\n")
+            if !warnings.isEmpty { throw ExitCode(1) }
         }
     }
 }

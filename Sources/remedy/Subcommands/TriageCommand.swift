@@ -33,7 +33,7 @@ struct TriageCommand: AsyncParsableCommand {
         let testRun = await probe.reveal(try pack.logReader.read(paths: logs), pack: pack, root: root)
         let clusters = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: root).clusters(of: testRun)
         let rules = try common.loadRules(pack: pack, configuration: RemedyConfiguration.load(repository: root))
-        let findings = RuleMatcher(rules: rules).findings(for: clusters.filter { !$0.isSkip })
+        let findings = RuleMatcher(rules: rules, root: root).findings(for: clusters)
         let report = TriageReport(run: testRun, clusters: clusters, findings: findings, signatures: pack.signatureMaker)
         Console.output(try report.render(common.format, style: .forStandardOutput()))
     }
@@ -69,7 +69,7 @@ struct TriageCommand: AsyncParsableCommand {
         let skipped = await probe.reveal(TestRun(cases: leftover.skipped), pack: pack, root: root)
         for testCase in skipped.cases { accumulator.add(testCase) }
         let clusters = accumulator.clusters(scanner: pack.scanner, root: root)
-        let findings = RuleMatcher(rules: try await loading.value).findings(for: clusters.filter { !$0.isSkip })
+        let findings = RuleMatcher(rules: try await loading.value, root: root).findings(for: clusters)
         let report = TriageReport(sources: [source], totals: accumulator.totals, files: accumulator.files, skipReasons: accumulator.skipReasons,
                                   clusters: clusters, findings: findings, warnings: [], diagnostics: leftover.diagnostics + skipped.diagnostics)
         Console.output(try report.render(common.format, style: .forStandardOutput()))
