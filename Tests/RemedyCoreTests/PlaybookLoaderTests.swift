@@ -200,4 +200,18 @@ private struct DeclaredAction: Action {
         #expect(matcher.candidates(for: cluster()) == [0, 2])
         #expect(matcher.findings(for: [cluster()]).first?.rule.id == "python.tight")
     }
+
+    /// A catastrophic regex in a rule ends in a failed match that names the rule and its
+    /// file, and the other rules still match.
+    @Test func catastrophicRuleIsBoundedAndNamed() throws {
+        let slow = try rule("message: \"^(a+)+$\"")
+        let fine = try loader.load(text: valid, file: "p/python.missing-method.yml")
+        let message = String(repeating: "a", count: 40) + "b"
+        guard case let .failed(field, reason) = RuleMatcher(rules: [slow]).evaluate(slow, against: cluster("ValueError", message)) else {
+            Issue.record("matched"); return
+        }
+        #expect(field == "message")
+        #expect(reason.hasPrefix("rule python.r (p/python.r.yml): "), "\(reason)")
+        #expect(RuleMatcher(rules: [slow, fine]).findings(for: [cluster(), cluster("ValueError", message)]).map(\.rule.id) == ["python.missing-method"])
+    }
 }
