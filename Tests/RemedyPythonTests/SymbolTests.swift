@@ -33,12 +33,44 @@ import RemedyTestSupport
             PythonSymbol(name: "B", kind: .variable, line: 2),
             PythonSymbol(name: "C", kind: .variable, line: 2),
             PythonSymbol(name: "x", kind: .variable, line: 3),
+            PythonSymbol(name: "windows_only", kind: .function, line: 5, conditional: true),
             PythonSymbol(name: "Helper", kind: .class, line: 6),
             PythonSymbol(name: "build", kind: .function, line: 9, container: "Helper"),
             PythonSymbol(name: "fetch", kind: .asyncFunction, line: 10, container: "Helper"),
             PythonSymbol(name: "main", kind: .asyncFunction, line: 15),
             PythonSymbol(name: "else_", kind: .variable, line: 17),
         ])
+    }
+
+    /// Definitions under top-level `if`/`try` (and in classes so defined, or under an `if`
+    /// in a class body) are listed, marked conditional; function bodies are not read.
+    @Test func conditionalDefinitionsAreMarked() throws {
+        let text = """
+            try:
+                import json
+                HAVE = True
+            except ImportError:
+                HAVE = False
+                def loads(x): return x
+            if HAVE:
+                class Fast:
+                    def go(self): pass
+            class Plain:
+                if HAVE:
+                    def maybe(self): pass
+                def always(self):
+                    def inner(): pass
+
+            """
+        let symbols = PythonSymbols.read(Array(text.utf8))
+        #expect(symbols.map { "\($0.container.map { $0 + "." } ?? "")\($0.name)\($0.conditional ? "?" : "")" }
+                == ["HAVE?", "HAVE?", "loads?", "Fast?", "Fast.go?", "Plain", "Plain.maybe?", "Plain.always"])
+        let source = PythonSource(text: text)
+        #expect(source.definitions.map { "\($0.name)\($0.isConditional ? "?" : "")" } == ["loads?", "Fast?", "Plain"])
+        let plain = try #require(source.definitions.last)
+        #expect(plain.children.map { "\($0.name)\($0.isConditional ? "?" : "")" } == ["maybe?", "always"])
+        let fast = try #require(source.definitions.first { $0.name == "Fast" })
+        #expect(fast.children.first?.isConditional == true)
     }
 
     /// The baseline script beside the repository (`shared/bench`, as CI lays it out).

@@ -73,6 +73,9 @@ public struct PythonDefinition: Sendable {
     /// The return annotation's text, if any.
     public var returns: String?
     public var children: [PythonDefinition]
+    /// Under an `if`/`try`/`with`/`for`/`while` block (at any level above it up to its
+    /// container): it exists only when that block runs.
+    public var isConditional = false
 
     public var methods: [PythonDefinition] { children.filter { $0.kind == .function } }
     public var isStaticMethod: Bool { decorators.contains("staticmethod") }
@@ -164,6 +167,8 @@ struct DefinitionReader {
                         indent: String(decoding: bytes[lineStart(first.start)..<first.start], as: UTF8.self),
                         start: start, end: lineEnd, line: lineNumber, parameters: [], parameterRange: nil, returns: nil, children: [])
                     if keyword == "def" { readSignature(significant: Array(significant[(k + 2)...]), into: &definition) }
+                    // Deeper than its container's body: inside a block that may not run.
+                    definition.isConditional = depth > (stack.last?.depth ?? 0) || stack.last?.definition.isConditional == true
                     // A body on the next lines opens a block; `def f(): pass` on one line does not.
                     let lastText = text(tokens[significant.last!])
                     if lastText == ":" {

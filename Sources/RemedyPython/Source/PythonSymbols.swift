@@ -10,12 +10,23 @@ public struct PythonSymbol: Sendable, Equatable {
     public var line: Int
     /// The class, for methods.
     public var container: String?
+    /// Defined under a top-level `if`/`try`/`with`/`for`/`while` (or in a class so
+    /// defined): it exists only when that block runs, and `ast`'s `tree.body` leaves it out.
+    public var conditional = false
+
+    public init(name: String, kind: Kind, line: Int, container: String? = nil, conditional: Bool = false) {
+        self.name = name
+        self.kind = kind
+        self.line = line
+        self.container = container
+        self.conditional = conditional
+    }
 }
 
 /// Reads a module's symbols from its tokens in one pass: top-level classes, functions and
 /// assigned names (`a = b = …`, `x: T = …`), and each top-level class's methods — the
-/// same set Python's `ast` gives for `tree.body` and each class body. Definitions under a
-/// top-level `if`/`try` are conditional and left out, as `ast` leaves them out of `tree.body`.
+/// same set Python's `ast` gives for `tree.body` and each class body — and, marked
+/// conditional, the same under top-level `if`/`try`/`with`/`for`/`while` blocks.
 public enum PythonSymbols {
     static let keywords: Set<String> = [
         "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
@@ -26,11 +37,26 @@ public enum PythonSymbols {
     public static func read(_ bytes: [UInt8]) -> [PythonSymbol] {
         let tokens = PythonTokenizer.tokenize(bytes)
         var symbols: [PythonSymbol] = []
-        var depth = 0
         var line = 1
         var counted = 0
-        /// The top-level class whose body we are in (depth 1 lines belong to it).
-        var currentClass: String? = nil
+        /// The blocks the current line is in, outermost first, and what the last logical
+        /// line opens (its INDENT pushes it).
+        enum Block { case conditional, `class`(String), other }
+        var blocks: [Block] = []
+        var opening: Block = .other
+        /// Where symbols go at this point: the module (nil container) or a class, and
+        /// whether conditionally; nil where nothing is collected (function bodies…).
+        func scope() -> (container: String?, conditional: Bool)? {
+            var container: String? = nil, conditional = false
+            for block in blocks {
+                switch block {
+                case .conditional: conditional = true
+                case let .class(name): if container != nil { return nil }; container = name
+                case .other: return nil
+                }
+            }
+            return (container, conditional)
+        }
         var i = 0
         let n = tokens.count
         @inline(__always) func text(_ t: PythonTokenizer.Token) -> String { String(decoding: bytes[t.start..<t.end], as: UTF8.self) }
@@ -54,10 +80,9 @@ public enum PythonSymbols {
         while i < n {
             let t = tokens[i]
             switch t.kind {
-            case .indent: depth += 1; i += 1; continue
+            case .indent: blocks.append(opening); opening = .other; i += 1; continue
             case .dedent:
-                depth -= 1
-                if depth == 0 { currentClass = nil }
+                if !blocks.isEmpty { blocks.removeLast() }
                 i += 1
                 continue
             case .newline, .endMarker: i += 1; continue
@@ -66,16 +91,23 @@ public enum PythonSymbols {
             guard t.isSignificant else { i += 1; continue }
             // A logical line starts at token i.
             while counted < t.start { if bytes[counted] == 10 { line += 1 }; counted += 1 }
-            if depth == 0 {
-                currentClass = nil
+            opening = .other
+            let here = scope()
+            if isWord(t, "if") || isWord(t, "elif") || isWord(t, "else") || isWord(t, "try") || isWord(t, "except")
+                || isWord(t, "finally") || isWord(t, "with") || isWord(t, "for") || isWord(t, "while")
+                || (isWord(t, "async") && (isWord(tokens[next(i + 1)], "with") || isWord(tokens[next(i + 1)], "for"))) {
+                opening = .conditional
+            }
+            if let here, here.container == nil {
+                let conditional = here.conditional
                 var k = i
                 if isOp(tokens[k], 64) { // decorator line: its definition follows on a later line
                 } else if isWord(tokens[k], "class") {
                     let nameIndex = next(k + 1)
                     if nameIndex < n, tokens[nameIndex].kind == .name {
                         let name = text(tokens[nameIndex])
-                        symbols.append(PythonSymbol(name: name, kind: .class, line: line))
-                        currentClass = name
+                        symbols.append(PythonSymbol(name: name, kind: .class, line: line, conditional: conditional))
+                        opening = .class(name)
                     }
                 } else if isWord(tokens[k], "def") || (isWord(tokens[k], "async") && isWord(tokens[next(k + 1)], "def")) {
                     let isAsync = isWord(tokens[k], "async")
@@ -83,7 +115,8 @@ public enum PythonSymbols {
                     let nameIndex = next(k + 1)
                     if nameIndex < n, tokens[nameIndex].kind == .name {
                         let defLine = line + bytes[t.start..<tokens[k].start].reduce(0) { $1 == 10 ? $0 + 1 : $0 }
-                        symbols.append(PythonSymbol(name: text(tokens[nameIndex]), kind: isAsync ? .asyncFunction : .function, line: defLine))
+                        symbols.append(PythonSymbol(name: text(tokens[nameIndex]), kind: isAsync ? .asyncFunction : .function, line: defLine,
+                                                    conditional: conditional))
                     }
                 } else if tokens[k].kind == .name {
                     // NAME = … (chained), NAME: T = …; and again after each top-level `;`.
@@ -115,16 +148,17 @@ public enum PythonSymbols {
                         k = next(after + 1)
                     }
                     }
-                    for name in targets { symbols.append(PythonSymbol(name: name, kind: .variable, line: line)) }
+                    for name in targets { symbols.append(PythonSymbol(name: name, kind: .variable, line: line, conditional: conditional)) }
                 }
-            } else if depth == 1, let owner = currentClass {
+            } else if let here, let owner = here.container {
                 var k = i
                 let isAsync = isWord(tokens[k], "async")
                 if isAsync { k = next(k + 1) }
                 if isWord(tokens[k], "def") {
                     let nameIndex = next(k + 1)
                     if nameIndex < n, tokens[nameIndex].kind == .name {
-                        symbols.append(PythonSymbol(name: text(tokens[nameIndex]), kind: isAsync ? .asyncFunction : .function, line: line, container: owner))
+                        symbols.append(PythonSymbol(name: text(tokens[nameIndex]), kind: isAsync ? .asyncFunction : .function, line: line,
+                                                    container: owner, conditional: here.conditional))
                     }
                 }
             }
@@ -174,7 +208,7 @@ public enum PythonSymbols {
                     out += Array(", \"name\": ".utf8); appendJSONString(symbol.name, to: &out)
                     out += Array(", \"kind\": \"\(symbol.kind.rawValue)\", \"line\": \(symbol.line), \"container\": ".utf8)
                     if let container = symbol.container { appendJSONString(container, to: &out) } else { out += Array("null".utf8) }
-                    out += Array("}\n".utf8)
+                    out += Array((symbol.conditional ? ", \"conditional\": true}\n" : "}\n").utf8)
                 }
                 results.chunks[index] = out
                 results.counts[index] = symbols.count

@@ -115,7 +115,8 @@ public struct PythonTokenizer {
                     // A string prefix (r, b, u, f and their pairs) right before a quote.
                     if j < n, p[j] == 34 || p[j] == 39, j - i <= 2, isStringPrefix(p, i, j) {
                         let raw = (i..<j).contains { p[$0] == 114 || p[$0] == 82 }
-                        let end = scanString(p, quoteAt: j, raw: raw)
+                        let formatted = (i..<j).contains { p[$0] == 102 || p[$0] == 70 }
+                        let end = scanString(p, quoteAt: j, raw: raw, formatted: formatted)
                         tokens.append(Token(kind: end.ok ? .string : .error, start: i, end: end.end))
                         i = end.end
                     } else {
@@ -158,8 +159,10 @@ public struct PythonTokenizer {
         return true
     }
 
-    /// The end of the string whose opening quote is at `q`; `ok` is false when it is not closed.
-    static func scanString(_ p: UnsafeBufferPointer<UInt8>, quoteAt q: Int, raw: Bool) -> (end: Int, ok: Bool) {
+    /// The end of the string whose opening quote is at `q`; `ok` is false when it is not
+    /// closed. An f-string's replacement fields are read as code (Python 3.12, PEP 701):
+    /// they may hold strings with the same quote, nested f-strings and comments.
+    static func scanString(_ p: UnsafeBufferPointer<UInt8>, quoteAt q: Int, raw: Bool, formatted: Bool = false) -> (end: Int, ok: Bool) {
         let n = p.count
         let quote = p[q]
         let triple = q + 2 < n && p[q + 1] == quote && p[q + 2] == quote
@@ -167,6 +170,13 @@ public struct PythonTokenizer {
         while j < n {
             let c = p[j]
             if c == 92 { j += 2; continue }
+            if formatted, c == 123 {
+                if j + 1 < n, p[j + 1] == 123 { j += 2; continue }
+                // A field that never closes: read the string as 3.11 would, fields as text.
+                guard let after = scanField(p, from: j + 1) else { return scanString(p, quoteAt: q, raw: raw, formatted: false) }
+                j = after
+                continue
+            }
             if triple {
                 if c == quote, j + 2 < n, p[j + 1] == quote, p[j + 2] == quote { return (j + 3, true) }
             } else {
@@ -176,6 +186,63 @@ public struct PythonTokenizer {
             j += 1
         }
         return (n, false)
+    }
+
+    /// A replacement field of an f-string, from just after its `{`: the index just after
+    /// its `}`, or nil when it does not close.
+    static func scanField(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        let n = p.count
+        var j = start
+        var depth = 0
+        while j < n {
+            let c = p[j]
+            switch c {
+            case 34, 39:
+                let string = scanString(p, quoteAt: j, raw: false)
+                guard string.ok else { return nil }
+                j = string.end
+                continue
+            case 35: // a comment, to the end of its line
+                while j < n, p[j] != 10, p[j] != 13 { j += 1 }
+                continue
+            case 40, 91, 123: depth += 1
+            case 41, 93: depth -= 1
+            case 125:
+                if depth == 0 { return j + 1 }
+                depth -= 1
+            case 58 where depth == 0:
+                // The format spec: text with nested fields, up to the field's `}`.
+                j += 1
+                while j < n {
+                    if p[j] == 123 {
+                        guard let after = scanField(p, from: j + 1) else { return nil }
+                        j = after
+                        continue
+                    }
+                    if p[j] == 125 { return j + 1 }
+                    if p[j] == 92 { j += 2; continue }
+                    j += 1
+                }
+                return nil
+            default:
+                if isNameStart(c) {
+                    var k = j + 1
+                    while k < n, isNameByte(p[k]) { k += 1 }
+                    if k < n, p[k] == 34 || p[k] == 39, k - j <= 2, isStringPrefix(p, j, k) {
+                        let raw = (j..<k).contains { p[$0] == 114 || p[$0] == 82 }
+                        let formatted = (j..<k).contains { p[$0] == 102 || p[$0] == 70 }
+                        let string = scanString(p, quoteAt: k, raw: raw, formatted: formatted)
+                        guard string.ok else { return nil }
+                        j = string.end
+                    } else {
+                        j = k
+                    }
+                    continue
+                }
+            }
+            j += 1
+        }
+        return nil
     }
 
     static func scanNumber(_ p: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
