@@ -24,6 +24,27 @@ import RemedyTestSupport
         }
     }
 
+    /// A name the standard library moved: no repository module defines it, so the action
+    /// asks the interpreter, which finds it in a submodule of the old one; a name nothing
+    /// defines is refused with the repository's reason.
+    @Test func rewriteImportAsksTheInterpreterForStandardLibraryNames() async throws {
+        let folder = try await TemporaryFolder.committedRepository("stdlib-move", files: [
+            "app/registry.py": "from collections import Mapping  # removed in 3.10\n\n\ndef is_mapping(x):\n    return isinstance(x, Mapping)\n",
+            "app/other.py": "from json import NoSuchThing\n",
+        ])
+        let parameters = ["module": "collections", "name": "Mapping", "new": ""]
+        let fix = try await RewriteImport().fix(ActionRequest(finding: ActionExample.finding(parameters: parameters), parameters: parameters,
+                                                             root: folder.path, interpreter: "python3"))
+        #expect(fix.edits.count == 1)
+        #expect(fix.edits.first?.text == "collections.abc")
+        #expect(fix.notes.contains { $0.contains("lives in collections.abc") }, "\(fix.notes)")
+        let missing = ["module": "json", "name": "NoSuchThing", "new": ""]
+        await #expect(throws: ActionRefusal.self) {
+            try await RewriteImport().fix(ActionRequest(finding: ActionExample.finding(parameters: missing), parameters: missing,
+                                                        root: folder.path, interpreter: "python3"))
+        }
+    }
+
     /// The wrapper's output is valid Python: compiled by the real interpreter.
     @Test func wrapperCompiles() async throws {
         let folder = TemporaryFolder()
@@ -74,8 +95,10 @@ import RemedyTestSupport
         let expected = copy.path + "/python/python.missing-module/moved-module/after/tests/test_llm.py"
         try Data("from app.somewhere_else import EchoProvider\n".utf8).write(to: URL(fileURLWithPath: expected))
         let rule = try #require(try PlaybookLoader(actions: PythonPack().actionRegistry).load(folders: [copy.path]).first { $0.id == "python.missing-module" })
-        let results = await PlaybookExamples(pack: PythonPack()).run(rule)
-        #expect(results.count == 1 && !results[0].passed)
-        #expect(results.first?.problems.first?.contains("tests/test_llm.py differs from after/") == true)
+        let results = await PlaybookExamples(pack: PythonPack(), probeInterpreter: "python3").run(rule)
+        let moved = try #require(results.first { $0.example == "moved-module" })
+        #expect(!moved.passed)
+        #expect(moved.problems.first?.contains("tests/test_llm.py differs from after/") == true)
+        #expect(results.filter { $0.example != "moved-module" }.allSatisfy { $0.passed })
     }
 }

@@ -73,6 +73,50 @@ import RemedyTestSupport
         #expect(fast.children.first?.isConditional == true)
     }
 
+    /// The index's questions: who imports a module (absolute, relative, `from . import m`),
+    /// and a class's methods with those inherited within the repository, through aliases,
+    /// `module.Base` and a package's re-export; a lower definition hides the one above.
+    @Test func importersAndInheritedMethods() throws {
+        let folder = TemporaryFolder("index")
+        try folder.write([
+            "app/__init__.py": "",
+            "app/models/__init__.py": "from .base import Base as Model\n",
+            "app/models/base.py": "class Root:\n    def save(self): pass\n    def describe(self): pass\n\nclass Base(Root):\n    def save(self): pass\n    def load(self): pass\n",
+            "app/models/user.py": "from . import base\nfrom app.models import Model\n\nclass Admin(base.Base):\n    def grant(self): pass\n\nclass User(Model, metaclass=type):\n    def describe(self): pass\n",
+            "tests/test_user.py": "import app.models.user as u\nfrom app.models.base import Root\n\ndef test():\n    from app import models\n",
+        ])
+        let index = PythonModuleIndex(root: folder.path)
+        #expect(index.importers(of: "app.models.base").map(\.path) == ["app/models/__init__.py", "app/models/user.py", "tests/test_user.py"])
+        #expect(index.importers(of: "app.models.user").map(\.path) == ["tests/test_user.py"])
+        #expect(index.methods(ofClass: "User", in: "app.models.user").map { "\($0.owner).\($0.method.name)" }
+                == ["app.models.user.User.describe", "app.models.base.Base.save", "app.models.base.Base.load"])
+        #expect(index.methods(ofClass: "Admin", in: "app.models.user").map { "\($0.owner).\($0.method.name)" }
+                == ["app.models.user.Admin.grant", "app.models.base.Base.save", "app.models.base.Base.load", "app.models.base.Root.describe"])
+        let source = PythonSource(text: "class C(A, b.B, *mixins, metaclass=M):\n    pass\n")
+        #expect(source.definitions.first?.bases == ["A", "b.B"])
+    }
+
+    /// Bad input is skipped with a warning naming the file, never a crash or a hang:
+    /// symlink loops (relative and absolute), binary and huge `.py` files, syntax errors,
+    /// undecodable bytes, mixed tabs and spaces.
+    @Test func badFilesAreSkippedOrReadAsFarAsTheyGo() throws {
+        let folder = TemporaryFolder("bad-python")
+        try folder.write(["pkg/good.py": "class A:\n    def ok(self): pass\n"])
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/pkg/loop", withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/pkg/loop2", withDestinationPath: folder.path)
+        try Data([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2] + Array(repeating: 0xff, count: 100)).write(to: URL(fileURLWithPath: folder.path + "/pkg/binary.py"))
+        try Data(Array("def f() -> :\n  x = ".utf8) + [0xff, 0xfe] + Array("\n\tif x:\n        pass\nclass B:\n\tdef b(self): pass\n".utf8))
+            .write(to: URL(fileURLWithPath: folder.path + "/pkg/broken.py"))
+        try Data(repeating: 0x23, count: 17 << 20).write(to: URL(fileURLWithPath: folder.path + "/pkg/huge.py"))
+        let files = PythonFiles.list(root: folder.path, includeEverything: true)
+        #expect(files == ["pkg/binary.py", "pkg/broken.py", "pkg/good.py", "pkg/huge.py"])
+        let (output, count, skipped) = PythonSymbols.jsonLines(root: folder.path, files: files)
+        #expect(skipped == ["pkg/binary.py: binary (has NUL bytes)", "pkg/huge.py: larger than 16 MB"])
+        let text = String(decoding: output, as: UTF8.self)
+        #expect(count == 5, "\(text)")
+        #expect(text.contains("\"name\": \"b\", \"kind\": \"function\", \"line\": 6, \"container\": \"B\""), "\(text)")
+    }
+
     /// The baseline script beside the repository (`shared/bench`, as CI lays it out).
     static let baseline: String? = [Fixtures.packageRoot + "/../shared/bench/baseline_symbols.py"]
         .first { FileManager.default.fileExists(atPath: $0) }

@@ -24,11 +24,15 @@ public struct ActionRequest: Sendable {
     public var parameters: [String: String]
     /// Absolute path of the tree to read (a candidate's worktree, or the repository).
     public var root: String
+    /// The project's interpreter, for actions that ask it where a name lives (nil: the
+    /// pack's default resolution).
+    public var interpreter: String?
 
-    public init(finding: Finding, parameters: [String: String], root: String) {
+    public init(finding: Finding, parameters: [String: String], root: String, interpreter: String? = nil) {
         self.finding = finding
         self.parameters = parameters
         self.root = root
+        self.interpreter = interpreter
     }
 }
 

@@ -100,6 +100,8 @@ public final class FixWorkflow {
     public var probe: (any SkipProbe)?
     /// Checks that every file a fix touched still parses; nil skips that.
     public var validator: (any SourceValidator)?
+    /// The project's interpreter, handed to actions that ask it (nil: the pack decides).
+    public var interpreter: String?
 
     private var testSeconds = 0.0
     /// The run this fix run started from (the log, or the suite on HEAD).
@@ -108,7 +110,9 @@ public final class FixWorkflow {
     private let createdAt = ContinuousClock.now
 
     public init(pack: any LanguagePack, repository: any SourceControl, runner: any TestRunner, rules: [Rule], options: FixOptions,
-                probe: (any SkipProbe)? = nil, validator: (any SourceValidator)? = nil, progress: @escaping (String) -> Void = { _ in }) {
+                probe: (any SkipProbe)? = nil, validator: (any SourceValidator)? = nil, interpreter: String? = nil,
+                progress: @escaping (String) -> Void = { _ in }) {
+        self.interpreter = interpreter
         self.probe = probe
         self.validator = validator
         self.pack = pack
@@ -297,7 +301,7 @@ public final class FixWorkflow {
         }
         let fix: Fix
         do {
-            fix = try await action.fix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root))
+            fix = try await action.fix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root, interpreter: interpreter))
         } catch let refusal as ActionRefusal {
             return rejected("\(action.id) does not apply: \(refusal.reason)")
         }
@@ -386,7 +390,7 @@ public final class FixWorkflow {
                 guard let action = strategy.resolve(in: pack.actionRegistry) else { continue }
                 let applicability = strategy.applicability(of: action)
                 if applicability == .unsafe && !options.unsafe || applicability == .displayOnly { continue }
-                guard let fix = try? await action.fix(ActionRequest(finding: next, parameters: strategy.resolvedParameters(next.bindings), root: root)) else { continue }
+                guard let fix = try? await action.fix(ActionRequest(finding: next, parameters: strategy.resolvedParameters(next.bindings), root: root, interpreter: interpreter)) else { continue }
                 switch await write(fix, of: action, into: root) {
                 case let .changed(changed): return (fix, changed, "\(next.cluster.exceptionType): \(next.cluster.message)")
                 case .refused: continue
@@ -503,7 +507,7 @@ extension FixWorkflow {
                 let candidate = try repository.makeCandidate(run: runID, number: number)
                 defer { try? candidate.remove() }
                 do {
-                    let fix = try await action.fix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root))
+                    let fix = try await action.fix(ActionRequest(finding: finding, parameters: strategy.resolvedParameters(finding.bindings), root: candidate.root, interpreter: interpreter))
                     let changed: [String]
                     switch await write(fix, of: action, into: candidate.root) {
                     case let .changed(paths): changed = paths

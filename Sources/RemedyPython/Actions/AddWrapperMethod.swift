@@ -51,6 +51,17 @@ public struct AddWrapperMethod: Action {
         if chosen.delegate.isProperty {
             throw ActionRefusal("\(className).\(chosen.delegate.name) is a property; a method wrapper would change how it is used")
         }
+        // The wrapper takes the delegate's parameters: every call of the old name in the
+        // cause's files must fit them, or the tests would only trade the AttributeError
+        // for a TypeError.
+        var calls: [PythonCallSites.CallShape] = []
+        for file in Set(request.finding.cluster.files.map(\.path)).sorted() {
+            guard let data = FileManager.default.contents(atPath: request.root + "/" + file) else { continue }
+            calls += PythonCallSites.calls(to: name, in: PythonSource(bytes: [UInt8](data)), path: file)
+        }
+        if let misfit = calls.lazy.compactMap({ self.misfit($0, delegate: chosen.delegate) }).first {
+            throw ActionRefusal(misfit)
+        }
         let text = wrapper(named: name, delegate: chosen.delegate, in: chosen.definition, className: className, lineBreak: chosen.source.lineBreak)
         var insertion = text
         let at = chosen.delegate.end
@@ -61,6 +72,29 @@ public struct AddWrapperMethod: Action {
                    edits: [edit], applicability: applicability,
                    notes: ["\(className).\(name) is missing; the class has \(kind)\(chosen.delegate.name)(\(chosen.delegate.parameters.map(\.text).joined(separator: ", "))) — \(chosen.why).",
                            "The wrapper keeps old callers working with the same parameters; it does not adapt callers that expect another return type."])
+    }
+
+    /// Why a call cannot go through a wrapper with the delegate's parameters; nil when it fits.
+    func misfit(_ call: PythonCallSites.CallShape, delegate: PythonDefinition) -> String? {
+        guard !call.unpacks else { return nil }
+        var parameters = delegate.parameters
+        if !delegate.isStaticMethod, let first = parameters.first, first.kind == .regular || first.kind == .positionalOnly { parameters.removeFirst() }
+        let positional = parameters.filter { $0.kind == .positionalOnly || $0.kind == .regular }
+        let signature = "\(delegate.name)(\(parameters.map(\.text).joined(separator: ", ")))"
+        let place = "\(call.path):\(call.line)"
+        if call.positional > positional.count, !parameters.contains(where: { $0.kind == .variadic }) {
+            return "the call at \(place) passes \(call.positional) positional argument\(call.positional == 1 ? "" : "s"); \(signature) takes \(positional.count): a wrapper would raise TypeError (adapt the callers, or write the wrapper by hand)"
+        }
+        let named = Set(parameters.filter { $0.kind == .regular || $0.kind == .keywordOnly }.map(\.name))
+        if let unknown = call.keywords.first(where: { !named.contains($0) }), !parameters.contains(where: { $0.kind == .variadicKeyword }) {
+            return "the call at \(place) passes \(unknown)=, which \(signature) does not take: a wrapper would raise TypeError (adapt the callers, or write the wrapper by hand)"
+        }
+        let given = Set(positional.prefix(call.positional).map(\.name)).union(call.keywords)
+        let required = parameters.filter { !$0.hasDefault && $0.kind != .variadic && $0.kind != .variadicKeyword }
+        if let missing = required.first(where: { !given.contains($0.name) }) {
+            return "the call at \(place) does not pass \(missing.name), which \(signature) requires: a wrapper would raise TypeError (adapt the callers, or write the wrapper by hand)"
+        }
+        return nil
     }
 
     /// The delegate: the hint if the class has it, else the most similar method.
@@ -212,6 +246,24 @@ public struct AddWrapperMethod: Action {
                 before: ["a.py": "class Users:\n    def create_user_with_abc(self):\n        pass\n\n    def create_user_with_xyz(self):\n        pass\n"],
                 parameters: ["class": "Users", "name": "create_user_with_def", "delegate": ""],
                 refusal: "equally like"),
+            ActionExample(
+                "the callers pass what the delegate takes (keywords, defaults left out): the wrapper is added",
+                before: ["app/auth.py": "class Auth:\n    def login_with_password(self, user, password, *, remember=False):\n        return user\n",
+                         "tests/test_auth.py": "def test_a(auth):\n    auth.login_with_pwd('u', password='p')\n    auth.login_with_pwd(\n        'u', 'p', remember=True,  # a comment\n    )\n"],
+                parameters: ["class": "Auth", "name": "login_with_pwd", "delegate": "login_with_password", "files": "tests/test_auth.py"],
+                after: ["app/auth.py": "class Auth:\n    def login_with_password(self, user, password, *, remember=False):\n        return user\n\n    def login_with_pwd(self, user, password, *, remember=False):\n        \"\"\"Compatibility alias of `login_with_password`, kept for callers of `login_with_pwd` (added by Remedy).\"\"\"\n        return self.login_with_password(user, password, remember=remember)\n"]),
+            ActionExample(
+                "a caller passes more than the delegate takes: a wrapper would only trade the error for a TypeError",
+                before: ["app/auth.py": "class Auth:\n    def login_with_password(self, user, password):\n        return user\n",
+                         "tests/test_auth.py": "def test_a(auth):\n    auth.login_with_pwd('u', 'p', f(1, 2))\n"],
+                parameters: ["class": "Auth", "name": "login_with_pwd", "delegate": "login_with_password", "files": "tests/test_auth.py"],
+                refusal: "the call at tests/test_auth.py:2 passes 3 positional arguments"),
+            ActionExample(
+                "a caller names a keyword the delegate does not have",
+                before: ["app/auth.py": "class Auth:\n    def login_with_password(self, user, password):\n        return user\n",
+                         "tests/test_auth.py": "def test_a(auth):\n    auth.login_with_pwd(user='u', pwd='p')\n"],
+                parameters: ["class": "Auth", "name": "login_with_pwd", "delegate": "login_with_password", "files": "tests/test_auth.py"],
+                refusal: "passes pwd=, which login_with_password(user, password) does not take"),
         ]
     }
 }

@@ -90,6 +90,31 @@ public struct RewriteImport: Action {
                    edits: edits, applicability: applicability, notes: notes)
     }
 
+    /// The fix, asking the project's interpreter where the names went when no module of
+    /// the repository defines them (a standard-library or installed module moved them:
+    /// `from collections import Mapping` → `collections.abc`).
+    public func fix(_ request: ActionRequest) async throws -> Fix {
+        do {
+            return try makeFix(request)
+        } catch let refusal as ActionRefusal {
+            guard let module = request.parameters["module"], !module.isEmpty, (request.parameters["new"] ?? "").isEmpty else { throw refusal }
+            let onlyName = request.parameters["name"].flatMap { $0.isEmpty ? nil : $0 }
+            var names = Set<String>()
+            for entry in PythonModuleIndex(root: request.root).modules.values {
+                for statement in entry.imports where statement.isFrom && statement.level == 0 && statement.module == module {
+                    names.formUnion(statement.names.map(\.name).filter { $0 != "*" && (onlyName == nil || $0 == onlyName) })
+                }
+            }
+            let python = request.interpreter ?? PythonInterpreter.resolve(flag: nil, repository: request.root)
+            guard let home = await InstalledModuleLookup(python: python).modules(defining: names.sorted(), formerly: module).first else { throw refusal }
+            var asked = request
+            asked.parameters["new"] = home
+            var fix = try makeFix(asked)
+            fix.notes.append("\(python) says \(names.sorted().joined(separator: ", ")) \(names.count == 1 ? "lives" : "live") in \(home).")
+            return fix
+        }
+    }
+
     /// `from m import a, X, b` → `from m import a, b` and, on the next line, `from new import X`.
     private func split(_ statement: PythonImport, name: String, to target: String, in entry: PythonModuleIndex.Module, root: String, _ edits: inout [Edit]) throws {
         guard let data = FileManager.default.contents(atPath: root + "/" + entry.path) else { return }

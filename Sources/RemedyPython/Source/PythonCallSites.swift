@@ -55,6 +55,50 @@ public struct PythonCallSites: CallSiteScanner {
         return ranges
     }
 
+    /// How one call passes its arguments: `obj.name(a, b, key=c, *rest, **more)`.
+    public struct CallShape: Sendable, Equatable {
+        public var path: String
+        public var line: Int
+        public var positional: Int
+        public var keywords: [String]
+        /// `*args` or `**kwargs` at the call: the arity cannot be told.
+        public var unpacks: Bool
+    }
+
+    /// The calls `….name(…)` in a file, with the shape of their arguments.
+    public static func calls(to name: String, in source: PythonSource, path: String) -> [CallShape] {
+        let significant = source.tokens.filter(\.isSignificant)
+        var shapes: [CallShape] = []
+        for reference in attributeReferences(to: name, in: source) {
+            guard let at = significant.firstIndex(where: { $0.start == reference.lowerBound }), at + 1 < significant.count,
+                  source.text(significant[at + 1]) == "(" else { continue }
+            var shape = CallShape(path: path, line: source.line(of: reference.lowerBound), positional: 0, keywords: [], unpacks: false)
+            var level = 0, k = at + 2
+            var current: [PythonTokenizer.Token] = []
+            func finish() {
+                defer { current = [] }
+                guard let first = current.first else { return }
+                let head = source.text(first)
+                if head == "*" || head == "**" { shape.unpacks = true; return }
+                if current.count > 1, first.kind == .name, source.text(current[1]) == "=" { shape.keywords.append(head); return }
+                shape.positional += 1
+            }
+            while k < significant.count {
+                let token = significant[k], text = source.text(token)
+                if token.kind == .op, ["(", "[", "{"].contains(text) { level += 1 }
+                if token.kind == .op, [")", "]", "}"].contains(text) {
+                    if level == 0 { finish(); break }
+                    level -= 1
+                }
+                if level == 0, token.kind == .op, text == "," { finish(); k += 1; continue }
+                current.append(token)
+                k += 1
+            }
+            shapes.append(shape)
+        }
+        return shapes
+    }
+
     /// Import statements whose dotted module name is `module` or starts with it.
     public static func importsOf(module: String, in source: PythonSource) -> Int {
         source.imports.filter { $0.level == 0 && ($0.module == module || $0.module.hasPrefix(module + ".")) }.count

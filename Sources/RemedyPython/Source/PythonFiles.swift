@@ -14,7 +14,11 @@ public enum PythonFiles {
         var visited: Set<String> = []
         func walk(_ relative: String) {
             let absolute = relative.isEmpty ? root : root + "/" + relative
-            let real = (absolute as NSString).resolvingSymlinksInPath
+            // The real path (realpath(3): Foundation's resolvingSymlinksInPath does not follow
+            // a relative link such as `loop -> ..`), so a symlink loop is walked once.
+            guard let resolved = realpath(absolute, nil) else { return }
+            let real = String(cString: resolved)
+            free(resolved)
             guard visited.insert(real).inserted else { return }
             guard let names = try? manager.contentsOfDirectory(atPath: absolute) else { return }
             if !includeEverything, !relative.isEmpty, names.contains("pyvenv.cfg") { return }

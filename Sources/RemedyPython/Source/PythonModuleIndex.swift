@@ -14,6 +14,8 @@ public struct PythonModuleIndex: Sendable {
         /// Names the module itself defines (classes, functions, assignments).
         public var defines: Set<String>
         public var imports: [PythonImport]
+        /// Its top-level classes by name (the last one when a name is bound twice).
+        public var classes: [String: PythonDefinition]
         /// A test module (`test_*.py`, `*_test.py`, `conftest.py`): never where a name lives.
         public var isTest: Bool {
             let file = (path as NSString).lastPathComponent
@@ -35,7 +37,9 @@ public struct PythonModuleIndex: Sendable {
             var imported: Set<String> = []
             for entry in imports where entry.topLevel { for n in entry.names { imported.insert(entry.isFrom ? n.bound : (n.alias ?? n.name)) } }
             let defined = all.subtracting(imported).union(source.definitions.map(\.name))
-            modules[name] = Module(name: name, path: path, names: all, defines: defined, imports: imports)
+            var classes: [String: PythonDefinition] = [:]
+            for definition in source.definitions where definition.kind == .class { classes[definition.name] = definition }
+            modules[name] = Module(name: name, path: path, names: all, defines: defined, imports: imports, classes: classes)
         }
     }
 
@@ -55,12 +59,87 @@ public struct PythonModuleIndex: Sendable {
     public func modules(defining names: [String], near: String? = nil, excluding: Set<String> = []) -> [Module] {
         let candidates = modules.values.filter { !$0.isTest && !excluding.contains($0.name) }
         var found = candidates.filter { module in names.allSatisfy(module.defines.contains) }
-        if found.isEmpty { found = candidates.filter { module in names.allSatisfy(module.names.contains) } }
+        if found.isEmpty {
+            // Re-exports — but not a module that takes the names from the old place itself
+            // (the broken import that asked the question).
+            found = candidates.filter { module in
+                names.allSatisfy(module.names.contains) && !module.imports.contains { statement in
+                    guard let near, statement.isFrom, statement.level == 0, statement.module == near || statement.module.hasPrefix(near + ".") else { return false }
+                    return statement.names.contains { names.contains($0.bound) }
+                }
+            }
+        }
         guard let near else { return found.sorted { $0.name < $1.name } }
         return found.sorted { a, b in
             let x = NameSimilarity.score(near, a.name), y = NameSimilarity.score(near, b.name)
             return x != y ? x > y : a.name < b.name
         }
+    }
+
+    /// Who imports module `name` (or something inside it), in path order: absolute and
+    /// relative imports, at the top level or inside functions.
+    public func importers(of name: String) -> [Module] {
+        modules.values.filter { module in
+            module.imports.contains { statement in
+                let target = absolute(statement, in: module)
+                return target == name || target.hasPrefix(name + ".")
+                    || (statement.isFrom && statement.names.contains { target + "." + $0.name == name })
+            }
+        }.sorted { $0.path < $1.path }
+    }
+
+    /// The methods of class `name` of module `module`, with those it inherits from classes
+    /// of the repository (depth first, left to right, as Python's MRO for single
+    /// inheritance); a method defined lower hides the one above. Each with its class's
+    /// dotted name. Bases outside the repository are not followed.
+    public func methods(ofClass name: String, in module: String) -> [(method: PythonDefinition, owner: String)] {
+        var result: [(PythonDefinition, String)] = []
+        var seen: Set<String> = [], visited: Set<String> = []
+        func visit(_ className: String, _ moduleName: String) {
+            guard visited.insert(moduleName + "." + className).inserted, let owner = modules[moduleName] else { return }
+            guard let definition = owner.classes[className] else {
+                // A re-export (`from .base import Base as Model` in a package's __init__).
+                if let (nextModule, nextClass) = resolve(className, from: owner) { visit(nextClass, nextModule) }
+                return
+            }
+            for method in definition.methods where seen.insert(method.name).inserted { result.append((method, moduleName + "." + className)) }
+            for base in definition.bases {
+                if let (baseModule, baseClass) = resolve(base, from: owner) { visit(baseClass, baseModule) }
+            }
+        }
+        visit(name, module)
+        return result
+    }
+
+    /// Where a base class named in `module` is defined: the module's own class, a name it
+    /// imports (`from m import B as C`), or `alias.B` through `import m as alias`.
+    func resolve(_ base: String, from module: Module) -> (module: String, name: String)? {
+        let parts = base.split(separator: ".").map(String.init)
+        if parts.count == 1 {
+            if module.classes[base] != nil { return (module.name, base) }
+            for statement in module.imports where statement.isFrom {
+                if let entry = statement.names.first(where: { $0.bound == base }) { return (absolute(statement, in: module), entry.name) }
+            }
+            return nil
+        }
+        let prefix = parts.dropLast().joined(separator: ".")
+        for statement in module.imports where !statement.isFrom {
+            for entry in statement.names where (entry.alias ?? entry.name) == prefix { return (entry.name, parts.last!) }
+        }
+        for statement in module.imports where statement.isFrom {
+            if let entry = statement.names.first(where: { $0.bound == prefix }) { return (absolute(statement, in: module) + "." + entry.name, parts.last!) }
+        }
+        return nil
+    }
+
+    /// The dotted module a statement imports from, relative imports resolved against the
+    /// importing module's package.
+    func absolute(_ statement: PythonImport, in module: Module) -> String {
+        guard statement.level > 0 else { return statement.module }
+        var package = module.name.split(separator: ".").map(String.init)
+        if !module.path.hasSuffix("__init__.py") { package = Array(package.dropLast()) }
+        package = Array(package.dropLast(max(0, statement.level - 1)))
+        return (package + (statement.module.isEmpty ? [] : [statement.module])).joined(separator: ".")
     }
 
     /// Modules whose name's last part is `last` (a module that moved).

@@ -73,6 +73,8 @@ public struct PythonDefinition: Sendable {
     /// The return annotation's text, if any.
     public var returns: String?
     public var children: [PythonDefinition]
+    /// A class's bases as written (`Base`, `mod.Base`), keyword arguments left out.
+    public var bases: [String] = []
     /// Under an `if`/`try`/`with`/`for`/`while` block (at any level above it up to its
     /// container): it exists only when that block runs.
     public var isConditional = false
@@ -167,6 +169,12 @@ struct DefinitionReader {
                         indent: String(decoding: bytes[lineStart(first.start)..<first.start], as: UTF8.self),
                         start: start, end: lineEnd, line: lineNumber, parameters: [], parameterRange: nil, returns: nil, children: [])
                     if keyword == "def" { readSignature(significant: Array(significant[(k + 2)...]), into: &definition) }
+                    if keyword == "class" {
+                        // The bases: the positional entries of `class C(A, b.B, metaclass=M)`.
+                        var header = definition
+                        readSignature(significant: Array(significant[(k + 2)...]), into: &header)
+                        definition.bases = header.parameters.filter { $0.kind == .regular && !$0.hasDefault }.map(\.text)
+                    }
                     // Deeper than its container's body: inside a block that may not run.
                     definition.isConditional = depth > (stack.last?.depth ?? 0) || stack.last?.definition.isConditional == true
                     // A body on the next lines opens a block; `def f(): pass` on one line does not.

@@ -98,7 +98,7 @@ final class FixSession {
         let runner = runOptions.runner(workdir: repository.workdir, configuration: configuration)
         workflow = FixWorkflow(pack: pack, repository: repository, runner: runner, rules: rules,
                                options: options, probe: pack.probe(interpreter: runner.python),
-                               validator: pack.validator(interpreter: runner.python), progress: Console.progress)
+                               validator: pack.validator(interpreter: runner.python), interpreter: runner.python, progress: Console.progress)
     }
 
     deinit { lock.release() }
