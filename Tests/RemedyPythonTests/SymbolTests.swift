@@ -92,6 +92,9 @@ import RemedyTestSupport
                 == ["app.models.user.User.describe", "app.models.base.Base.save", "app.models.base.Base.load"])
         #expect(index.methods(ofClass: "Admin", in: "app.models.user").map { "\($0.owner).\($0.method.name)" }
                 == ["app.models.user.Admin.grant", "app.models.base.Base.save", "app.models.base.Base.load", "app.models.base.Root.describe"])
+        let exporting = PythonSource(text: "__all__ = ['A', \"B\"]\nif x:\n    __all__ = ['no']\n__all__ += ('C',)\n__all__.append(u'D')\n__all__.extend([\n    'E',  # e\n])\n")
+        #expect(exporting.exports == ["A", "B", "C", "D", "E"])
+        #expect(PythonSource(text: "x = 1\n").exports == nil)
         let source = PythonSource(text: "class C(A, b.B, *mixins, metaclass=M):\n    pass\n")
         #expect(source.definitions.first?.bases == ["A", "b.B"])
     }

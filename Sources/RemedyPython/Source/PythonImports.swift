@@ -130,6 +130,39 @@ extension PythonSource {
 
     /// Names bound at the module's top level: classes, functions, assignments and imports
     /// (what `from this_module import X` can take).
+    /// The names the module's top-level `__all__` lists (`__all__ = [...]`, `+= (...)`,
+    /// `.extend([...])`, `.append("x")`), in order; nil when it has none.
+    public var exports: [String]? {
+        var names: [String]? = nil
+        var depth = 0, k = 0
+        let significant = tokens.filter { $0.isSignificant || $0.kind == .indent || $0.kind == .dedent }
+        var atLineStart = true
+        while k < significant.count {
+            let token = significant[k]
+            if token.kind == .indent { depth += 1; k += 1; continue }
+            if token.kind == .dedent { depth -= 1; k += 1; continue }
+            if token.kind == .newline { atLineStart = true; k += 1; continue }
+            defer { atLineStart = false }
+            guard depth == 0, atLineStart, token.kind == .name, text(token) == "__all__", k + 1 < significant.count else { k += 1; continue }
+            let next = text(significant[k + 1])
+            guard next == "=" || next == "+=" || next == "." else { k += 1; continue }
+            if next == "=" { names = [] }
+            var m = k + 1
+            while m < significant.count, significant[m].kind != .newline {
+                if significant[m].kind == .string {
+                    let literal = text(significant[m])
+                    if let quote = literal.firstIndex(where: { $0 == "'" || $0 == "\"" }), literal[..<quote].allSatisfy({ "uU".contains($0) }) {
+                        let body = literal[literal.index(after: quote)...].dropLast()
+                        names = (names ?? []) + [String(body)]
+                    }
+                }
+                m += 1
+            }
+            k = m
+        }
+        return names
+    }
+
     public var topLevelNames: Set<String> {
         var names = Set(definitions.map(\.name))
         for entry in imports where entry.topLevel {

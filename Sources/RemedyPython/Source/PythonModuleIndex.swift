@@ -14,6 +14,8 @@ public struct PythonModuleIndex: Sendable {
         /// Names the module itself defines (classes, functions, assignments).
         public var defines: Set<String>
         public var imports: [PythonImport]
+        /// What its `__all__` lists, when it has one: the names it means to export.
+        public var exports: [String]?
         /// Its top-level classes by name (the last one when a name is bound twice).
         public var classes: [String: PythonDefinition]
         /// A test module (`test_*.py`, `*_test.py`, `conftest.py`): never where a name lives.
@@ -39,7 +41,8 @@ public struct PythonModuleIndex: Sendable {
             let defined = all.subtracting(imported).union(source.definitions.map(\.name))
             var classes: [String: PythonDefinition] = [:]
             for definition in source.definitions where definition.kind == .class { classes[definition.name] = definition }
-            modules[name] = Module(name: name, path: path, names: all, defines: defined, imports: imports, classes: classes)
+            let exports = source.exports
+            modules[name] = Module(name: name, path: path, names: all, defines: defined, imports: imports, exports: exports, classes: classes)
         }
     }
 
@@ -70,7 +73,11 @@ public struct PythonModuleIndex: Sendable {
             }
         }
         guard let near else { return found.sorted { $0.name < $1.name } }
+        // A module that lists the names in its `__all__` is where they are meant to be
+        // imported from: first, then the name most like the old one.
+        let exported = Set(found.filter { module in module.exports.map { list in names.allSatisfy(list.contains) } ?? false }.map(\.name))
         return found.sorted { a, b in
+            if exported.contains(a.name) != exported.contains(b.name) { return exported.contains(a.name) }
             let x = NameSimilarity.score(near, a.name), y = NameSimilarity.score(near, b.name)
             return x != y ? x > y : a.name < b.name
         }
