@@ -199,4 +199,16 @@ import RemedyTestSupport
         #expect(explain.output.contains("no match  python.slow"), "\(explain.output)")
         #expect(explain.output.contains("message: the message does not match"), "\(explain.output)")
     }
+
+    /// On a terminal, a step is one live line (spinner, running time) that the next step
+    /// replaces; piped, the same steps are plain lines with no control codes.
+    @Test func progressIsALiveLineOnATerminalAndPlainOtherwise() async throws {
+        let folder = try await TemporaryFolder.committedRepository("live", files: ["tests/test_ok.py": "def test_ok():\n    assert True\n"])
+        let command = "\(Fixtures.remedyBinary) fix --repo \(folder.path) > /dev/null"
+        let terminal = try await Command.run("env", ["-u", "CI", "TERM=xterm", "script", "-q", "-e", "-c", command, "/dev/null"], in: folder.path)
+        #expect(terminal.output.contains("\r\u{1B}[Kremedy: running the test suite on HEAD"), "\(terminal.output)")
+        let piped = try await Command.run("env", ["-u", "CI", Fixtures.remedyBinary, "fix", "--repo", folder.path], in: folder.path)
+        #expect(piped.output.contains("remedy: running the test suite on HEAD\n"), "\(piped.output)")
+        #expect(!piped.output.contains("\u{1B}"), "\(piped.output)")
+    }
 }
