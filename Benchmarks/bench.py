@@ -99,7 +99,8 @@ def overhead(runs=RUNS):
         wall = time.perf_counter() - start
         data = json.loads(out)
         summary = data["fix"]
-        tests = summary["testSeconds"]
+        # Wall time while a test run was going (findings run their tests side by side).
+        tests = summary.get("testWallSeconds") or summary["testSeconds"]
         own = wall - tests
         if best_run is None or own / wall < best_run[2] / best_run[0]:
             best_run = (wall, tests, own)

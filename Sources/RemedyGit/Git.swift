@@ -1,4 +1,5 @@
 import CLibgit2
+import Foundation
 
 /// A libgit2 call that failed: the C function, its return code and libgit2's own message.
 public struct GitError: Error, CustomStringConvertible, Sendable {
@@ -81,4 +82,12 @@ extension String {
         while let l = s.last, set.contains(l) { s = s.dropLast() }
         return String(s)
     }
+}
+
+/// One lock around every libgit2 call Remedy makes on a repository: libgit2's objects
+/// may not be used from two threads at once, and fixes are tried in parallel. Git work
+/// takes milliseconds; the test runs between it are what run side by side. Recursive,
+/// since public operations call one another.
+enum GitSerial {
+    static let lock = NSRecursiveLock()
 }

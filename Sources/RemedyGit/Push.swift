@@ -14,6 +14,8 @@ extension Repository {
     /// (`REMEDY_GIT_TOKEN`, else `GITHUB_TOKEN`, sent as an HTTPS token) or the SSH agent.
     /// A reference the remote refuses is an error carrying the remote's reason.
     public func push(_ branch: String, to remoteName: String) throws {
+        GitSerial.lock.lock()
+        defer { GitSerial.lock.unlock() }
         var remote: OpaquePointer?
         let rc = git_remote_lookup(&remote, handle, remoteName)
         if rc < 0 {

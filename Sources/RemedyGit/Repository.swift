@@ -63,6 +63,8 @@ public final class Repository: SourceControl {
     }
 
     public func headCommit() throws -> String {
+        GitSerial.lock.lock()
+        defer { GitSerial.lock.unlock() }
         var oid = git_oid()
         let rc = git_reference_name_to_id(&oid, handle, "HEAD")
         if rc == GIT_ENOTFOUND.rawValue || rc == GIT_EUNBORNBRANCH.rawValue {
@@ -75,6 +77,8 @@ public final class Repository: SourceControl {
     /// Stages every file in the working tree and commits it (the demo's first commit).
     @discardableResult
     public func commitAll(message: String) throws -> String {
+        GitSerial.lock.lock()
+        defer { GitSerial.lock.unlock() }
         var index: OpaquePointer?
         try Git.check(git_repository_index(&index, handle), "git_repository_index")
         defer { git_index_free(index) }
@@ -99,6 +103,8 @@ public final class Repository: SourceControl {
     }
 
     public func dirtyPaths() throws -> [String] {
+        GitSerial.lock.lock()
+        defer { GitSerial.lock.unlock() }
         var options = git_status_options()
         try Git.check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
@@ -119,10 +125,14 @@ public final class Repository: SourceControl {
     }
 
     public func makeCandidate(run: String, number: Int) throws -> any CandidateWorkspace {
-        try Worktree(repository: self, run: run, number: number)
+        GitSerial.lock.lock()
+        defer { GitSerial.lock.unlock() }
+        return try Worktree(repository: self, run: run, number: number)
     }
 
     public func branchState(_ name: String) throws -> BranchState {
+        GitSerial.lock.lock()
+        defer { GitSerial.lock.unlock() }
         var places = ["refs/heads/" + name]
         var iterator: OpaquePointer?
         if git_reference_iterator_glob_new(&iterator, handle, "refs/remotes/*/" + name) == 0 {
@@ -179,6 +189,8 @@ public final class Repository: SourceControl {
     }
 
     public func setBranch(_ name: String, to commit: String) throws {
+        GitSerial.lock.lock()
+        defer { GitSerial.lock.unlock() }
         var oid = try Git.oid(commit)
         var existing: OpaquePointer?
         if git_branch_lookup(&existing, handle, name, GIT_BRANCH_LOCAL) == 0 {
@@ -193,6 +205,8 @@ public final class Repository: SourceControl {
     }
 
     public func applyToWorkingTree(_ diff: String) throws {
+        GitSerial.lock.lock()
+        defer { GitSerial.lock.unlock() }
         do {
             try Git.apply(diff, to: handle)
         } catch let error as GitError {
@@ -213,6 +227,8 @@ public final class Repository: SourceControl {
     }
 
     public func removeStaleCandidates() throws -> Int {
+        GitSerial.lock.lock()
+        defer { GitSerial.lock.unlock() }
         var removed = 0
         for name in try remedyWorktreeNames() {
             var worktree: OpaquePointer?

@@ -16,6 +16,8 @@ public final class Worktree: CandidateWorkspace {
     private var handle: OpaquePointer?
 
     init(repository: Repository, run: String, number: Int) throws {
+        GitSerial.lock.lock()
+        defer { GitSerial.lock.unlock() }
         self.repository = repository
         name = "remedy-\(run)-\(number)"
         branch = "remedy-tmp/\(run)/\(number)"
@@ -67,6 +69,8 @@ public final class Worktree: CandidateWorkspace {
     }
 
     public func commit(paths: [String], message: String) throws -> CandidateCommit {
+        GitSerial.lock.lock()
+        defer { GitSerial.lock.unlock() }
         guard let handle else { throw RemedyError.failure("the worktree \(name) was already removed") }
         var index: OpaquePointer?
         try Git.check(git_repository_index(&index, handle), "git_repository_index")
@@ -120,11 +124,15 @@ public final class Worktree: CandidateWorkspace {
     }
 
     public func apply(_ diff: String) throws {
+        GitSerial.lock.lock()
+        defer { GitSerial.lock.unlock() }
         guard let handle else { throw RemedyError.failure("the worktree \(name) was already removed") }
         try Git.apply(diff, to: handle)
     }
 
     public func remove() throws {
+        GitSerial.lock.lock()
+        defer { GitSerial.lock.unlock() }
         if let handle {
             git_repository_free(handle)
             self.handle = nil

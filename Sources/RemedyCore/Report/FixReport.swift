@@ -81,7 +81,8 @@ public struct FixReport: Sendable {
             out.append("")
         }
         let fixed = summary.findings.filter(\.fixed).count
-        out.append("\(fixed) of \(summary.findings.count) finding\(summary.findings.count == 1 ? "" : "s") fixed and verified · tests ran \(String(format: "%.1f", summary.testSeconds)) s of \(String(format: "%.1f", summary.totalSeconds)) s")
+        out.append("\(fixed) of \(summary.findings.count) finding\(summary.findings.count == 1 ? "" : "s") fixed and verified · tests ran \(String(format: "%.1f", summary.testWallSeconds ?? summary.testSeconds)) s of \(String(format: "%.1f", summary.totalSeconds)) s"
+                   + (summary.testSeconds > (summary.testWallSeconds ?? summary.testSeconds) + 0.05 ? String(format: " (%.1f s of test runs side by side)", summary.testSeconds) : ""))
         return out.joined(separator: "\n") + "\n"
     }
 

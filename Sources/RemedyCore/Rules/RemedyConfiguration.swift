@@ -17,6 +17,7 @@ public struct RemedyConfiguration: Sendable, Equatable {
     public var patchDirectory: String?
     public var push: String?
     public var maxAttempts: Int?
+    public var jobs: Int?
 
     public init() {}
 
@@ -50,7 +51,7 @@ public struct RemedyConfiguration: Sendable, Equatable {
             guard let items = value.sequence else { throw PlaybookLoader.error(file, value, "'\(key)' must be a list") }
             return try items.map { try string($0, key) }
         }
-        let keys = ["playbooks", "disabled-rules", "python", "test-command", "test-timeout", "branch-prefix", "max-branches", "mode", "unsafe", "patch-dir", "push", "max-attempts"]
+        let keys = ["playbooks", "disabled-rules", "python", "test-command", "test-timeout", "branch-prefix", "max-branches", "mode", "unsafe", "patch-dir", "push", "max-attempts", "jobs"]
         for (key, value) in mapping {
             guard let name = key.string else { throw PlaybookLoader.error(file, key, "keys must be strings") }
             switch name {
@@ -79,6 +80,10 @@ public struct RemedyConfiguration: Sendable, Equatable {
                 let count = try int(value, name)
                 guard count >= 1 else { throw PlaybookLoader.error(file, value, "'max-attempts' must be at least 1") }
                 configuration.maxAttempts = count
+            case "jobs":
+                let count = try int(value, name)
+                guard count >= 1 else { throw PlaybookLoader.error(file, value, "'jobs' must be at least 1") }
+                configuration.jobs = count
             case "patch-dir":
                 let path = try string(value, name)
                 configuration.patchDirectory = path.hasPrefix("/") ? path : root + "/" + path

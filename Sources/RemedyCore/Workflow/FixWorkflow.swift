@@ -24,6 +24,8 @@ public struct FixOptions: Sendable {
     /// How many fixes one strategy may chain when its fix changes the failure to another
     /// cause a rule knows (the first fix included).
     public var maxAttempts = 3
+    /// How many findings are tried at once, each in its own worktree (default: the cores).
+    public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     public init() {}
 }
@@ -73,7 +75,11 @@ public struct FixSummary: Codable, Sendable {
     public var findings: [FindingResult]
     public var unmatched: [Cluster]
     public var dirtyPaths: [String]
+    /// Time in test runs, summed over runs (parallel runs each count).
     public var testSeconds: Double
+    /// Wall time during which at least one test run was going: the wall time minus this
+    /// is Remedy's own time.
+    public var testWallSeconds: Double? = nil
     public var totalSeconds: Double
     /// The whole suite before, and with every verified fix applied together (the seed's
     /// "rerun the test suite"); nil when nothing was fixed.
@@ -89,7 +95,12 @@ public struct FixSummary: Codable, Sendable {
 /// The fix workflow: for each finding, in its own worktree at HEAD — reproduce, apply
 /// the strategies in order, rerun the cluster's test files, decide the verdict — and
 /// publish only what verified.
-public final class FixWorkflow {
+///
+/// Findings are tried side by side (`FixOptions.jobs` at once), each in its own
+/// worktrees; the little state they share (the time spent in tests) is behind a lock, git
+/// calls are serialised by RemedyGit, and publishing happens afterwards, one finding at a
+/// time in finding order, so the result does not depend on which finished first.
+public final class FixWorkflow: @unchecked Sendable {
     public let pack: any LanguagePack
     public let repository: any SourceControl
     public let runner: any TestRunner
@@ -103,7 +114,9 @@ public final class FixWorkflow {
     /// The project's interpreter, handed to actions that ask it (nil: the pack decides).
     public var interpreter: String?
 
-    private var testSeconds = 0.0
+    private let testClock = TestClock()
+    /// The finding a progress line belongs to, when several are tried at once.
+    @TaskLocal static var findingLabel = ""
     /// The run this fix run started from (the log, or the suite on HEAD).
     private var baseline = TestRun()
     /// When the workflow was made: its total time includes the first suite run.
@@ -177,37 +190,81 @@ public final class FixWorkflow {
         baseline = testRun
         let dirty = try repository.dirtyPaths()
         let (findings, unmatched) = findings(for: testRun)
+        // Try every finding (in parallel, `jobs` at a time), then publish in finding order.
+        let trials = try await trialsInParallel(findings, runID: runID)
         var results: [FindingResult] = []
         var branches = 0
-        var candidateNumber = 0
-        for finding in findings {
-            let count = finding.cluster.tests.count
-            progress("finding \(finding.number): \(finding.rule.id) — \(finding.cluster.exceptionType): \(finding.cluster.message)\(count > 0 ? " (\(count) test\(count == 1 ? "" : "s"))" : "")")
-            var result = FindingResult(number: finding.number, rule: finding.rule.id, ruleTitle: finding.rule.title, signature: finding.cluster.signature,
-                                       exceptionType: finding.cluster.exceptionType, message: finding.cluster.message, tests: finding.cluster.tests,
-                                       attempts: [], branch: nil, branchStatus: nil, patchFile: nil, applied: false)
-            var reviewCandidate: (Attempt, CandidateCommit)? = nil
-            var reproduced: TestRun? = nil
-            for strategy in finding.rule.strategies {
-                candidateNumber += 1
-                let (attempt, commit) = try await attempt(strategy, for: finding, runID: runID, number: candidateNumber, reproduced: &reproduced)
-                result.attempts.append(attempt)
-                progress("  strategy \(strategy.id): \(attempt.verdict.label)\(attempt.verdict.detail.map { " — \($0)" } ?? "")")
-                if attempt.verdict.isFixed, let commit {
-                    try publish(commit, finding: finding, result: &result, branches: &branches, runID: runID)
-                    reviewCandidate = nil
-                    break
-                }
-                if case .notReproduced = attempt.verdict { break }
-                if let commit, reviewCandidate == nil { reviewCandidate = (attempt, commit) }
-            }
-            if let (_, commit) = reviewCandidate, !result.fixed {
+        for (finding, trial) in zip(findings, trials) {
+            var result = trial.result
+            if let winner = trial.winner {
+                try publish(winner, finding: finding, result: &result, branches: &branches, runID: runID)
+            } else if let commit = trial.review {
                 result.patchFile = try writePatch(commit, finding: finding, unverified: true)
             }
             results.append(result)
         }
         return FixSummary(run: runID, head: head, findings: results, unmatched: unmatched, dirtyPaths: dirty,
-                          testSeconds: testSeconds, totalSeconds: (ContinuousClock.now - createdAt).seconds)
+                          testSeconds: testClock.total, testWallSeconds: testClock.wall, totalSeconds: (ContinuousClock.now - createdAt).seconds)
+    }
+
+    /// What trying one finding's strategies came to: the attempts, the verified commit to
+    /// publish, or the first candidate to keep for review.
+    private struct Trial: Sendable {
+        var result: FindingResult
+        var winner: CandidateCommit?
+        var review: CandidateCommit?
+    }
+
+    private func trialsInParallel(_ findings: [Finding], runID: String) async throws -> [Trial] {
+        let jobs = max(1, options.jobs)
+        var trials = [Trial?](repeating: nil, count: findings.count)
+        try await withThrowingTaskGroup(of: (Int, Trial).self) { group in
+            var next = 0
+            func start() {
+                guard next < findings.count else { return }
+                let index = next
+                next += 1
+                let label = jobs > 1 && findings.count > 1 ? String(findings[index].number) : ""
+                group.addTask {
+                    try await FixWorkflow.$findingLabel.withValue(label) {
+                        (index, try await self.trial(findings[index], index: index, runID: runID))
+                    }
+                }
+            }
+            for _ in 0..<min(jobs, findings.count) { start() }
+            while let (index, trial) = try await group.next() {
+                trials[index] = trial
+                start()
+            }
+        }
+        return trials.map { $0! }
+    }
+
+    /// One finding's strategies in order, each in its own worktree, until one verifies.
+    private func trial(_ finding: Finding, index: Int, runID: String) async throws -> Trial {
+        let count = finding.cluster.tests.count
+        say("finding \(finding.number): \(finding.rule.id) — \(finding.cluster.exceptionType): \(finding.cluster.message)\(count > 0 ? " (\(count) test\(count == 1 ? "" : "s"))" : "")")
+        var result = FindingResult(number: finding.number, rule: finding.rule.id, ruleTitle: finding.rule.title, signature: finding.cluster.signature,
+                                   exceptionType: finding.cluster.exceptionType, message: finding.cluster.message, tests: finding.cluster.tests,
+                                   attempts: [], branch: nil, branchStatus: nil, patchFile: nil, applied: false)
+        var review: CandidateCommit? = nil
+        var reproduced: TestRun? = nil
+        for (k, strategy) in finding.rule.strategies.enumerated() {
+            // Candidate numbers (temporary branch names) unique across parallel findings.
+            let (attempt, commit) = try await attempt(strategy, for: finding, runID: runID, number: (index + 1) * 100 + k + 1, reproduced: &reproduced)
+            result.attempts.append(attempt)
+            say("  strategy \(strategy.id): \(attempt.verdict.label)\(attempt.verdict.detail.map { " — \($0)" } ?? "")")
+            if attempt.verdict.isFixed, let commit { return Trial(result: result, winner: commit, review: nil) }
+            if case .notReproduced = attempt.verdict { break }
+            if let commit, review == nil { review = commit }
+        }
+        return Trial(result: result, winner: nil, review: review)
+    }
+
+    /// A progress line, labelled with its finding when several run at once.
+    private func say(_ message: String) {
+        let label = FixWorkflow.findingLabel
+        progress(label.isEmpty ? message : "[\(label)] " + message.drop { $0 == " " })
     }
 
     /// Reruns the whole suite once on HEAD with every verified fix applied together, so the
@@ -231,7 +288,8 @@ public final class FixWorkflow {
         }
         summary.suiteBefore = before.totals
         summary.suiteAfter = report.run.totals
-        summary.testSeconds = testSeconds
+        summary.testSeconds = testClock.total
+        summary.testWallSeconds = testClock.wall
         summary.totalSeconds = (ContinuousClock.now - createdAt).seconds
     }
 
@@ -243,9 +301,15 @@ public final class FixWorkflow {
     }
 
     private func timedRun(tests: [String], in directory: String) async throws -> TestRunReport {
-        let report = try await runner.run(tests: tests, in: directory)
-        testSeconds += report.seconds
-        return report
+        testClock.start()
+        do {
+            let report = try await runner.run(tests: tests, in: directory)
+            testClock.stop(ran: report.seconds)
+            return report
+        } catch {
+            testClock.stop(ran: 0)
+            throw error
+        }
     }
 
     /// The test files that hold the cluster's tests (the targets and their neighbours);
@@ -289,7 +353,7 @@ public final class FixWorkflow {
         if let reproduced {
             before = reproduced
         } else {
-            progress("  reproducing in \(files.isEmpty ? "the whole suite" : files.count == 1 ? files[0] : "\(files.count) test files")")
+            say("  reproducing in \(files.isEmpty ? "the whole suite" : files.count == 1 ? files[0] : "\(files.count) test files")")
             before = await reveal(try await timedRun(tests: files, in: candidate.root).run, in: candidate.root)
             reproduced = before
         }
@@ -315,8 +379,8 @@ public final class FixWorkflow {
         // now is a regression.
         let guards = pack.scanner.testFiles(importing: changed, root: candidate.root).filter { !files.contains($0) }
         let runFiles = files.isEmpty ? [] : files + guards
-        if !guards.isEmpty { progress("  guard set: \(guards.count) more test file\(guards.count == 1 ? "" : "s") import what the fix touches") }
-        progress("  verifying: \(fix.title)")
+        if !guards.isEmpty { say("  guard set: \(guards.count) more test file\(guards.count == 1 ? "" : "s") import what the fix touches") }
+        say("  verifying: \(fix.title)")
         var afterReport = try await timedRun(tests: runFiles, in: candidate.root)
         var after = await reveal(afterReport.run, in: candidate.root)
         var guarded = before
@@ -337,7 +401,7 @@ public final class FixWorkflow {
             allChanged = Array(Set(allChanged).union(next.changed)).sorted()
             combined = Fix(title: combined.title, edits: combined.edits + next.fix.edits, applicability: min(combined.applicability, next.fix.applicability),
                            notes: combined.notes + ["Then the failure became \(next.cause); \(next.fix.title)."] + next.fix.notes)
-            progress("  the failure moved on to \(next.cause); verifying: \(next.fix.title)")
+            say("  the failure moved on to \(next.cause); verifying: \(next.fix.title)")
             afterReport = try await timedRun(tests: runFiles, in: candidate.root)
             after = await reveal(afterReport.run, in: candidate.root)
             (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: guarded, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
@@ -530,4 +594,30 @@ extension FixWorkflow {
         }
         return planned
     }
+}
+
+/// The time spent in test runs: summed over runs, and as wall time (while any run was
+/// going), since findings run their tests side by side.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var summed = 0.0, busy = 0.0, active = 0
+    private var since = ContinuousClock.now
+
+    func start() {
+        lock.withLock {
+            if active == 0 { since = .now }
+            active += 1
+        }
+    }
+
+    func stop(ran seconds: Double) {
+        lock.withLock {
+            summed += seconds
+            active -= 1
+            if active == 0 { busy += (ContinuousClock.now - since).seconds }
+        }
+    }
+
+    var total: Double { lock.withLock { summed } }
+    var wall: Double { lock.withLock { busy + (active > 0 ? (ContinuousClock.now - since).seconds : 0) } }
 }

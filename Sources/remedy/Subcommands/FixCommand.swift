@@ -44,7 +44,11 @@ struct FixCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How many fixes one strategy may chain when a fix moves the failure on to another known cause (default: 3).", valueName: "N"))
     var maxAttempts: Int?
 
+    @Option(name: .long, help: ArgumentHelp("How many findings to try at once, each in its own worktree (default: the number of cores).", valueName: "N"))
+    var jobs: Int?
+
     func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let branchPrefix { try Self.checkPrefix(branchPrefix, from: "--branch-prefix") }
         if let maxBranches, maxBranches < 0 { throw ValidationError("--max-branches must not be negative") }
         if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
@@ -69,6 +73,7 @@ struct FixCommand: AsyncParsableCommand {
             options.maxBranches = maxBranches ?? configuration.maxBranches
             options.push = push ?? configuration.push
             options.maxAttempts = maxAttempts ?? configuration.maxAttempts ?? 3
+            options.jobs = jobs ?? configuration.jobs ?? options.jobs
             return options
         }
         let summary = try await session.fix(logs: logs)
