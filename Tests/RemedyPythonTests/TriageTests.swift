@@ -69,11 +69,12 @@ import RemedyTestSupport
 
 /// The streamed triage of one JUnit report equals the triage of the run read whole.
 @Suite struct StreamedTriageTests {
-    @Test(arguments: ["demo-xunit1.xml", "demo-xunit2.xml", "grown-xunit1.xml", "collection-error-xunit1.xml"])
+    @Test(arguments: ["pytest/demo-xunit1.xml", "pytest/demo-xunit2.xml", "pytest/grown-xunit1.xml", "pytest/collection-error-xunit1.xml",
+                      "junit/xmlrunner-unittest.xml", "junit/ant-junit4.xml"])
     func streamingGivesTheSameReport(fixture: String) throws {
         let root = Fixtures.packageRoot + "/demo"
         let pack = PythonPack(root: root)
-        let bytes = Fixtures.bytes("pytest/" + fixture)
+        let bytes = Fixtures.bytes(fixture)
         let run = try pack.logReader.read(bytes: bytes, source: fixture)
         let whole = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: root).clusters(of: run)
 
@@ -96,5 +97,52 @@ import RemedyTestSupport
         let leftover = JUnitStream(dialect: pack.dialect).stream(bytes: Array(bytes.prefix(bytes.count / 2)), source: "cut.xml", into: &accumulator)
         #expect(accumulator.totals.total + leftover.skipped.count > 0)
         #expect(leftover.diagnostics.contains { $0.contains("cut off") })
+    }
+}
+
+/// Reports from other producers, captured from real runs: Python's unittest through
+/// unittest-xml-reporting (xmlrunner 4.0), and Java's JUnit 4 through Ant 1.10's XML
+/// formatter (the format Maven Surefire's reports follow). Read for outcomes, messages,
+/// exception types and skip reasons.
+@Suite struct OtherProducerTests {
+    func clusters(_ fixture: String) throws -> (TestRun, [Cluster]) {
+        let pack = PythonPack(root: "/nonexistent")
+        let run = try pack.logReader.read(path: Fixtures.path(fixture))
+        return (run, Triage(signatures: pack.signatureMaker).clusters(of: run))
+    }
+
+    @Test func unittestThroughXmlrunner() throws {
+        let (run, clusters) = try clusters("junit/xmlrunner-unittest.xml")
+        #expect(run.totals.passed == 1 && run.totals.failed == 1 && run.totals.errors == 1 && run.totals.skipped == 1)
+        // Ties in tests affected keep the report's order (no call-site scan here).
+        #expect(clusters.map { "\($0.exceptionType): \($0.message)" } == [
+            "AssertionError: 0.30000000000000004 != 0.3",
+            "AttributeError: 'Cart' object has no attribute 'total_with_discount'",
+            "\(Failure.skippedType): payment gateway not available",
+        ])
+        #expect(clusters[1].tests == ["tests/test_cart.py::CartTests::test_discount"])
+    }
+
+    @Test func junit4ThroughAnt() throws {
+        let (run, clusters) = try clusters("junit/ant-junit4.xml")
+        #expect(run.totals.passed == 1 && run.totals.failed == 1 && run.totals.errors == 1 && run.totals.skipped == 1)
+        #expect(clusters.map { "\($0.exceptionType): \($0.message)" } == [
+            "junit.framework.AssertionFailedError: the total of one item expected:<3> but was:<2>",
+            "java.lang.IndexOutOfBoundsException: Index 1 out of bounds for length 1",
+            "\(Failure.skippedType): payment gateway not available",
+        ])
+    }
+
+    /// pytest-xdist's `[gw0]` lines and chained exceptions ("During handling of the above
+    /// exception…", "…was the direct cause…"): the last exception is the failure.
+    @Test func xdistAndChainedExceptions() throws {
+        let (run, clusters) = try clusters("pytest/xdist-chained-rA.txt")
+        #expect(run.totals.passed == 2 && run.totals.failed == 4)
+        #expect(clusters.map { "\($0.exceptionType): \($0.message) (\($0.tests.count))" } == [
+            "AttributeError: 'Users' object has no attribute 'create_user' (2)",
+            "app.config.ConfigError: no port in the settings (1)",
+            "app.config.ConfigError: config is not valid JSON (1)",
+        ])
+        #expect(clusters[1].frames.last?.path == "app/config.py")
     }
 }
