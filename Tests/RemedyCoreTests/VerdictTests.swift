@@ -48,4 +48,20 @@ import Testing
         let after = run([("t1", .passed, nil)])
         #expect(decide(before, after) != .fixed)
     }
+
+    /// A conftest that did not load stands for the tests under its folder once it loads:
+    /// fixed when none of them fails with its cause, whatever else they show (failures it
+    /// hid are other causes); unchanged while one still does.
+    @Test func aConftestStandsForTheTestsUnderItsFolder() {
+        let importError = Failure(exceptionType: "ImportError", message: "cannot import name 'soft_unicode' from 'markupsafe'", phase: .collection)
+        let target = maker.signature(for: importError)
+        let before = TestRun(cases: [TestCase(id: "tests/conftest.py", file: "tests/conftest.py", outcome: .error, failure: importError)])
+        let other = Failure(exceptionType: "AssertionError", message: "Traceback did not match", phase: .call)
+        let loaded = TestRun(cases: [TestCase(id: "tests/test_a.py::test_x", file: "tests/test_a.py", outcome: .passed),
+                                     TestCase(id: "tests/test_b.py::test_y", file: "tests/test_b.py", outcome: .failed, failure: other),
+                                     TestCase(id: "docs/test_c.py::test_z", file: "docs/test_c.py", outcome: .failed, failure: importError)])
+        #expect(Verdict.decide(targets: ["tests/conftest.py"], before: before, after: loaded, signatures: maker, cause: target).0 == .fixed)
+        let still = TestRun(cases: [TestCase(id: "tests/test_a.py::test_x", file: "tests/test_a.py", outcome: .error, failure: importError)])
+        #expect(Verdict.decide(targets: ["tests/conftest.py"], before: before, after: still, signatures: maker, cause: target).0 == .unchanged)
+    }
 }

@@ -56,6 +56,38 @@ import RemedyTestSupport
         }
     }
 
+    /// "ImportError while loading conftest": pytest stops before the session starts; the
+    /// conftest (named relative to the root) is the failing collection, with no warning
+    /// that the log was cut off. Captured from Jinja2 2.10.3 with MarkupSafe 3.
+    @Test func aConftestThatDoesNotImport() throws {
+        let run = try PythonPack().logReader.read(path: Fixtures.path("pytest/conftest-importerror.txt"))
+        #expect(run.cases.count == 1)
+        let conftest = try #require(run.cases.first)
+        #expect(conftest.id == "tests/conftest.py" && conftest.outcome == .error)
+        #expect(conftest.failure?.phase == .collection)
+        #expect(conftest.failure?.exceptionType == "ImportError")
+        #expect(conftest.failure?.message.hasPrefix("cannot import name 'soft_unicode' from 'markupsafe'") == true)
+        #expect(conftest.failure?.frames.contains { $0.path == "jinja2/utils.py" && $0.line == 642 } == true)
+        #expect(run.diagnostics.isEmpty, "\(run.diagnostics)")
+    }
+
+    /// pytest itself stops on a conftest of the checkout (pytest 8 no longer accepts the
+    /// `path` argument of `pytest_ignore_collect`): the runner reports it as that
+    /// conftest's collection error, not as a test command that failed.
+    @Test func aConftestThatPytestRejectsIsTheRunsResult() async throws {
+        let folder = try await TemporaryFolder.committedRepository("conftest-crash", files: [
+            "tests/conftest.py": "def pytest_ignore_collect(path):\n    return False\n",
+            "tests/test_ok.py": "def test_ok():\n    assert True\n",
+        ])
+        let report = try await PytestRunner(python: "python3").run(tests: [], in: folder.path)
+        let crash = try #require(report.run.cases.first)
+        #expect(report.run.cases.count == 1)
+        #expect(crash.id == "tests/conftest.py" && crash.outcome == .error)
+        // pytest 9 turns the deprecation into an error; pytest 8 reports a PluginValidationError.
+        #expect(crash.failure.map { $0.exceptionType.hasSuffix("Warning") || $0.exceptionType.hasSuffix("Error") } == true, "\(crash)")
+        #expect(crash.failure?.message.contains(folder.path) == false)
+    }
+
     @Test func hintIsKeptApartFromTheMessage() {
         let dialect = PytestDialect()
         let failure = dialect.failure(message: "AttributeError: 'E2EAuthHelper' object has no attribute 'create_test_user_with_token'. Did you mean: 'create_test_user_with_auth'?",

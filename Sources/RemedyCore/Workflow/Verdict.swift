@@ -1,3 +1,4 @@
+import Foundation
 /// One targeted test before and after a candidate fix.
 public struct TestChange: Codable, Sendable, Hashable {
     public var test: String
@@ -83,6 +84,15 @@ public enum Verdict: Codable, Sendable, Hashable {
         var afterByFile: [String: [TestCase]] = [:]
         for testCase in after.cases where testCase.id.contains("::") { afterByFile[testCase.file, default: []].append(testCase) }
         func standIn(for file: String) -> TestCase? {
+            if file.hasSuffix("conftest.py") {
+                // A conftest that did not load stopped every test under its folder; once it
+                // loads, it stands for them: still broken only if they fail with its cause.
+                let folder = (file as NSString).deletingLastPathComponent
+                let under = after.cases.filter { $0.id.contains("::") && (folder.isEmpty || $0.file.hasPrefix(folder + "/")) }
+                guard !under.isEmpty else { return nil }
+                return under.first { $0.failure.map { signatures.signature(for: $0).hash == cause.hash } ?? false }
+                    ?? under.first { $0.outcome == .passed } ?? under[0]
+            }
             guard let tests = afterByFile[file], !tests.isEmpty else { return nil }
             return tests.first { $0.outcome.isFailure } ?? tests[0]
         }

@@ -16,6 +16,7 @@ struct PytestOutputParser {
     static func recognizes(_ text: String) -> Bool {
         let clean = stripANSI(text)
         if clean.contains("test session starts") || clean.contains("short test summary info") { return true }
+        if clean.contains("ImportError while loading conftest '") { return true }
         for line in clean.split(separator: "\n").prefix(200_000) {
             if let word = line.split(separator: " ", maxSplits: 1).first, outcomeWords[String(word)] != nil, line.contains("::") || line.contains(".py") { return true }
             if finalCounts(String(line)) != nil { return true }
@@ -88,6 +89,22 @@ struct PytestOutputParser {
         // --tb=line: "path.py:12: Type: message", one line per failure, in run order.
         var lineEntries: [(path: String, line: Int, text: String)] = []
         var interrupted: String? = nil
+
+        // A conftest that does not import stops pytest before the session starts:
+        // "ImportError while loading conftest '/abs/tests/conftest.py'." and a short traceback.
+        // Every test behind it is cut off; the import failure is the cause, named by the conftest.
+        if let header = sections[0].lines.firstIndex(where: { $0.hasPrefix("ImportError while loading conftest '") }) {
+            let headerLine = sections[0].lines[header]
+            let absolute = headerLine.dropFirst("ImportError while loading conftest '".count).prefix { $0 != "'" }
+            let body = Array(sections[0].lines[(header + 1)...])
+            // The traceback names the conftest relative to the root: "tests/conftest.py:14: in <module>".
+            let relative = body.lazy.compactMap { line -> String? in
+                guard let py = line.range(of: ".py:"), !line.hasPrefix(" "), !line.hasPrefix("E ") else { return nil }
+                let path = String(line[..<py.lowerBound]) + ".py"
+                return absolute.hasSuffix("/" + path) && (path as NSString).lastPathComponent == "conftest.py" ? path : nil
+            }.first ?? ((absolute as NSString).pathComponents.suffix(2).joined(separator: "/"))
+            failureBlocks.append(("ERROR collecting " + relative, body, true))
+        }
 
         for section in sections {
             let title = section.title
@@ -244,7 +261,7 @@ struct PytestOutputParser {
             if listed.total < expected {
                 run.diagnostics.append("\(source): the log names \(listed.total) of the \(expected) tests pytest counted; rerun with -rA (or give the JUnit report) for all")
             }
-        } else if !run.cases.isEmpty {
+        } else if !run.cases.isEmpty, !sections[0].lines.contains(where: { $0.hasPrefix("ImportError while loading conftest '") }) {
             run.diagnostics.append("\(source): the log ends before pytest's final counts (cut off?); read what it holds")
         }
         return run

@@ -58,4 +58,17 @@ public struct InstalledModuleLookup: Sendable {
               let found = try? JSONDecoder().decode([String].self, from: Data(line.utf8)) else { return [] }
         return found
     }
+
+    /// The public names of an installed or standard-library module; empty when it cannot
+    /// be imported.
+    public func names(in module: String) async -> [String] {
+        let script = "import importlib, json, sys, warnings\nwarnings.simplefilter('ignore')\nprint(json.dumps(sorted(dir(importlib.import_module(sys.argv[1])))))\n"
+        var process = ChildProcess(executable: python, arguments: ["-I", "-c", script, module],
+                                   directory: FileManager.default.temporaryDirectory.path, timeout: timeout, outputLimit: 4 << 20)
+        process.separateErrors = true
+        guard let result = try? await process.run(), result.status == 0, !result.timedOut,
+              let line = result.output.split(separator: "\n").last,
+              let names = try? JSONDecoder().decode([String].self, from: Data(line.utf8)) else { return [] }
+        return names
+    }
 }

@@ -78,10 +78,53 @@ public struct PytestRunner: TestRunner {
         } else {
             run = (try? dialect.parseTerminalOutput(result.output, source: "output")) ?? TestRun()
         }
+        if run.cases.isEmpty, result.status != 0, result.status != 5, !result.timedOut, let crash = Self.conftestCrash(result.output, in: directory) {
+            // pytest stopped before collecting, on a conftest of the checkout (a plugin hook
+            // it no longer accepts, an import that fails): that is the run's result.
+            run.cases = [crash]
+        }
         if run.cases.isEmpty, result.status != 0, result.status != 5, !result.timedOut {
             let tail = result.output.split(separator: "\n").suffix(8).joined(separator: "\n")
             throw RemedyError.badInput("the test command failed (exit \(result.status)) without reporting tests: \(command.joined(separator: " "))\n\(tail)")
         }
         return TestRunReport(run: run, command: command, status: result.status, output: result.output, seconds: result.seconds, timedOut: result.timedOut)
+    }
+
+    /// A crash of pytest itself on a conftest of the checkout, as a collection error of
+    /// that conftest: the traceback's last exception, and the conftest the output names.
+    static func conftestCrash(_ output: String, in directory: String) -> TestCase? {
+        let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        // The conftest the output names; else, when the traceback is pytest loading
+        // conftests, the checkout's conftest (the first, when there are several).
+        let named = lines.lazy.compactMap { line -> String? in
+            guard let start = line.range(of: directory + "/"), let end = line.range(of: "conftest.py", range: start.upperBound..<line.endIndex) else { return nil }
+            return String(line[start.upperBound..<end.upperBound])
+        }.first
+        let loading = lines.contains { $0.contains("_loadconftestmodules") || $0.contains("pytest_load_initial_conftests") || $0.contains("_importconftest") }
+        guard let conftest = named ?? (loading ? conftests(in: directory).first : nil) else { return nil }
+        guard let last = lines.last(where: { line in
+            guard !line.hasPrefix("File "), let split = PythonFailureText.splitException(line) else { return false }
+            return split.type.hasSuffix("Error") || split.type.hasSuffix("Exception") || split.type.hasSuffix("Warning")
+        }), let split = PythonFailureText.splitException(last) else { return nil }
+        let message = split.message.replacingOccurrences(of: directory + "/", with: "")
+        return TestCase(id: conftest, file: conftest, outcome: .error,
+                        failure: Failure(exceptionType: split.type, message: message, frames: [Frame(path: conftest, line: 0)], phase: .collection))
+    }
+
+    /// The checkout's `conftest.py` files, shallowest first (three folders deep at most).
+    static func conftests(in directory: String) -> [String] {
+        var found: [String] = []
+        func walk(_ relative: String, _ depth: Int) {
+            let path = relative.isEmpty ? directory : directory + "/" + relative
+            guard depth <= 3, let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+            for name in names.sorted() where !name.hasPrefix(".") && name != "__pycache__" && name != "node_modules" {
+                let child = relative.isEmpty ? name : relative + "/" + name
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: directory + "/" + child, isDirectory: &isDirectory) else { continue }
+                if isDirectory.boolValue { walk(child, depth + 1) } else if name == "conftest.py" { found.append(child) }
+            }
+        }
+        walk("", 0)
+        return found.sorted { ($0.split(separator: "/").count, $0) < ($1.split(separator: "/").count, $1) }
     }
 }

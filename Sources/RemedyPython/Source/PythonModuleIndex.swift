@@ -66,9 +66,9 @@ public struct PythonModuleIndex: Sendable {
             // Re-exports — but not a module that takes the names from the old place itself
             // (the broken import that asked the question).
             found = candidates.filter { module in
-                names.allSatisfy(module.names.contains) && !module.imports.contains { statement in
-                    guard let near, statement.isFrom, statement.level == 0, statement.module == near || statement.module.hasPrefix(near + ".") else { return false }
-                    return statement.names.contains { names.contains($0.bound) }
+                names.allSatisfy(module.names.contains) && !names.contains { name in
+                    guard let near, let origin = origin(of: name, in: module) else { return false }
+                    return origin == near || origin.hasPrefix(near + ".")
                 }
             }
         }
@@ -147,6 +147,21 @@ public struct PythonModuleIndex: Sendable {
         if !module.path.hasSuffix("__init__.py") { package = Array(package.dropLast()) }
         package = Array(package.dropLast(max(0, statement.level - 1)))
         return (package + (statement.module.isEmpty ? [] : [statement.module])).joined(separator: ".")
+    }
+
+    /// Where a name a module imports comes from in the end: the from-imports followed
+    /// through the repository's modules (a few steps) to the first module outside it, or
+    /// the repository module that defines it; nil when the module does not import it.
+    func origin(of name: String, in module: Module, depth: Int = 0) -> String? {
+        guard depth < 8 else { return nil }
+        for statement in module.imports where statement.isFrom {
+            guard let entry = statement.names.first(where: { $0.bound == name }) else { continue }
+            let source = absolute(statement, in: module)
+            guard let next = modules[source] else { return source }
+            if next.defines.contains(entry.name) { return source }
+            return origin(of: entry.name, in: next, depth: depth + 1) ?? source
+        }
+        return nil
     }
 
     /// Modules whose name's last part is `last` (a module that moved).
