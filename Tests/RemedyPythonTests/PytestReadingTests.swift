@@ -88,6 +88,19 @@ import RemedyTestSupport
         #expect(crash.failure?.message.contains(folder.path) == false)
     }
 
+    /// Parametrised ids hold spaces and brackets (`test_render[{{ [1, 2, 3]|min }}-1]`,
+    /// `test_compare[x == y]`): read whole from -rA and -v output, so every test counts.
+    @Test(arguments: ["params-spaces-rA.txt", "params-spaces-v.txt"])
+    func parametrisedIdsWithSpaces(fixture: String) throws {
+        let run = try PythonPack().logReader.read(path: Fixtures.path("pytest/" + fixture))
+        #expect(run.totals.passed == 4 && run.totals.failed == 1, "\(run.cases.map(\.id))")
+        #expect(run.cases.map(\.id).contains("tests/test_params.py::test_render[{{ [1, 2, 3]|min }}-1]"))
+        let failed = try #require(run.cases.first { $0.outcome == .failed })
+        #expect(failed.id == "tests/test_params.py::test_render[a b-a b]")
+        #expect(failed.failure?.exceptionType == "AssertionError")
+        #expect(run.diagnostics.isEmpty, "\(run.diagnostics)")
+    }
+
     @Test func hintIsKeptApartFromTheMessage() {
         let dialect = PytestDialect()
         let failure = dialect.failure(message: "AttributeError: 'E2EAuthHelper' object has no attribute 'create_test_user_with_token'. Did you mean: 'create_test_user_with_auth'?",

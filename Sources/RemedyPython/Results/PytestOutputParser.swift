@@ -280,28 +280,46 @@ struct PytestOutputParser {
 
     /// "PASSED id", "FAILED id - message", "id PASSED [ 10%]", "[gw0] [ 10%] PASSED id".
     private func parseOutcomeLine(_ line: Substring) -> (id: String, outcome: Outcome, message: String?)? {
-        var words = line.split(separator: " ", omittingEmptySubsequences: true)
-        while let first = words.first, first.hasPrefix("[") { words.removeFirst() } // xdist: [gw0] [ 10%]
-        guard words.count >= 2 else { return nil }
-        if let outcome = Self.outcomeWords[String(words[0])] {
-            let id = String(words[1])
-            if outcome == .skipped && id.hasPrefix("[") { return (id, .skipped, nil) }
-            guard id.contains("::") || id.hasSuffix(".py") || id.contains(".py:") || outcome == .skipped else { return nil }
-            var message: String? = nil
-            if let dash = line.range(of: " - ", options: []), line[..<dash.lowerBound].hasSuffix(id) || line[..<dash.lowerBound].contains(id) {
-                message = String(line[dash.upperBound...])
-            }
-            return (id, outcome, message)
+        var rest = line.drop { $0 == " " }
+        while rest.hasPrefix("[") { // xdist: [gw0] [ 10%]
+            guard let close = rest.firstIndex(of: "]") else { return nil }
+            rest = rest[rest.index(after: close)...].drop { $0 == " " }
+        }
+        guard let firstSpace = rest.firstIndex(of: " ") else { return nil }
+        if let outcome = Self.outcomeWords[String(rest[..<firstSpace])] {
+            let after = rest[firstSpace...].drop { $0 == " " }
+            if outcome == .skipped && after.hasPrefix("[") { return (String(after.prefix { $0 != " " }), .skipped, nil) }
+            let id = Self.leadingID(after)
+            guard !id.isEmpty, id.contains("::") || id.hasSuffix(".py") || id.contains(".py:") || outcome == .skipped else { return nil }
+            let tail = after[id.endIndex...]
+            let message = tail.hasPrefix(" - ") ? String(tail.dropFirst(3)) : nil
+            return (String(id), outcome, message)
         }
         // Verbose: "tests/x.py::test_a PASSED [ 10%]" or "… SKIPPED (reason) [ 50%]"
-        if words[0].contains("::"), let outcome = Self.outcomeWords[String(words[1])] {
-            var message: String? = nil
-            if let open = line.range(of: " ("), let close = line.range(of: ")", options: .backwards), open.upperBound <= close.lowerBound {
-                message = String(line[open.upperBound..<close.lowerBound])
-            }
-            return (String(words[0]), outcome, message)
+        let id = Self.leadingID(rest)
+        guard id.contains("::") else { return nil }
+        let tail = rest[id.endIndex...].drop { $0 == " " }
+        guard let word = tail.split(separator: " ", maxSplits: 1).first, let outcome = Self.outcomeWords[String(word)] else { return nil }
+        var message: String? = nil
+        if let open = tail.range(of: " ("), let close = tail.range(of: ")", options: .backwards), open.upperBound <= close.lowerBound {
+            message = String(tail[open.upperBound..<close.lowerBound])
         }
-        return nil
+        return (String(id), outcome, message)
+    }
+
+    /// A node id at the start of `text`: up to the first space outside the brackets of a
+    /// parametrisation (`test_min_max[{{ [1, 2, 3]|min }}-1]` holds spaces).
+    static func leadingID(_ text: Substring) -> Substring {
+        var depth = 0
+        var index = text.startIndex
+        while index < text.endIndex {
+            let c = text[index]
+            if c == "[" { depth += 1 } else if c == "]" { depth = max(0, depth - 1) } else if c == " ", depth == 0 { break }
+            index = text.index(after: index)
+        }
+        // Brackets that never close were not a parametrisation: the first word, then.
+        if depth > 0, let space = text.firstIndex(of: " ") { return text[..<space] }
+        return text[..<index]
     }
 
     /// "SKIPPED [2] tests/x.py:23: reason"
