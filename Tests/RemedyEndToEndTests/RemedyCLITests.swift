@@ -211,4 +211,17 @@ import RemedyTestSupport
         #expect(piped.output.contains("remedy: running the test suite on HEAD\n"), "\(piped.output)")
         #expect(!piped.output.contains("\u{1B}"), "\(piped.output)")
     }
+
+    /// Several JUnit reports (two producers here) are streamed into one run: totals add up,
+    /// each file keeps its rows, and the causes of both are there.
+    @Test func severalJUnitReportsMergeIntoOneRun() async throws {
+        let result = try await remedy(["triage", Fixtures.path("junit/xmlrunner-unittest.xml"), Fixtures.path("junit/ant-junit4.xml"),
+                                       "--no-probe", "--format", "json", "--repo", "/nonexistent"])
+        #expect(result.status == 0, "\(result.output)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let totals = try #require(json["totals"] as? [String: Int])
+        #expect(totals["total"] == 8 && totals["passed"] == 2 && totals["failed"] == 2 && totals["errors"] == 2 && totals["skipped"] == 2)
+        #expect((json["sources"] as? [String])?.count == 2)
+        #expect((json["causes"] as? [[String: Any]])?.count == 4)
+    }
 }

@@ -26,8 +26,10 @@ struct TriageCommand: AsyncParsableCommand {
     func run() async throws {
         let root = URL(fileURLWithPath: repo).standardizedFileURL.path
         let pack = PythonPack(root: root)
-        if logs.count == 1, let data = try? readJUnit(logs[0], pack: pack) {
-            try await streamed(data, source: logs[0], pack: pack, root: root)
+        // JUnit reports — one, or several merged into one run — are streamed, not built.
+        let reports = logs.map { try? readJUnit($0, pack: pack) }
+        if reports.allSatisfy({ $0 != nil }) {
+            try await streamed(zip(logs, reports).map { ($0, $1!) }, pack: pack, root: root)
             return
         }
         let testRun = await probe.reveal(try pack.logReader.read(paths: logs), pack: pack, root: root)
@@ -48,30 +50,36 @@ struct TriageCommand: AsyncParsableCommand {
         return data
     }
 
-    /// Triage of one JUnit report, streamed: passing tests are only counted, and the
-    /// mapped file's pages are given back as the reading moves on.
-    private func streamed(_ data: Data, source: String, pack: PythonPack, root: String) async throws {
-        // The playbooks load on another core while the report streams.
+    /// Triage of JUnit reports, streamed into one run: passing tests are only counted, and
+    /// each mapped file's pages are given back as the reading moves on.
+    private func streamed(_ reports: [(source: String, data: Data)], pack: PythonPack, root: String) async throws {
+        // The playbooks load on another core while the reports stream.
         let common = self.common
         let loading = Task.detached { try common.loadRules(pack: pack, configuration: RemedyConfiguration.load(repository: root)) }
         var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
-        let leftover = data.withUnsafeBytes { raw in
-            let buffer = raw.bindMemory(to: UInt8.self)
-            let base = UInt(bitPattern: raw.baseAddress)
-            return JUnitStream(dialect: pack.dialect).stream(buffer: buffer, source: source, into: &accumulator) { range in
-                // Whole pages inside the range only.
-                let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-                let start = (range.lowerBound + page - 1) / page * page, end = range.upperBound / page * page
-                guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: base + UInt(start)) else { return }
-                madvise(pointer, end - start, MADV_DONTNEED)
+        var skippedCases: [TestCase] = []
+        var diagnostics: [String] = []
+        for (source, data) in reports {
+            let leftover = data.withUnsafeBytes { raw in
+                let buffer = raw.bindMemory(to: UInt8.self)
+                let base = UInt(bitPattern: raw.baseAddress)
+                return JUnitStream(dialect: pack.dialect).stream(buffer: buffer, source: source, into: &accumulator) { range in
+                    // Whole pages inside the range only.
+                    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+                    let start = (range.lowerBound + page - 1) / page * page, end = range.upperBound / page * page
+                    guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: base + UInt(start)) else { return }
+                    madvise(pointer, end - start, MADV_DONTNEED)
+                }
             }
+            skippedCases += leftover.skipped
+            diagnostics += leftover.diagnostics
         }
-        let skipped = await probe.reveal(TestRun(cases: leftover.skipped), pack: pack, root: root)
+        let skipped = await probe.reveal(TestRun(cases: skippedCases), pack: pack, root: root)
         for testCase in skipped.cases { accumulator.add(testCase) }
         let clusters = accumulator.clusters(scanner: pack.scanner, root: root)
         let findings = RuleMatcher(rules: try await loading.value, root: root).findings(for: clusters)
-        let report = TriageReport(sources: [source], totals: accumulator.totals, files: accumulator.files, skipReasons: accumulator.skipReasons,
-                                  clusters: clusters, findings: findings, warnings: [], diagnostics: leftover.diagnostics + skipped.diagnostics)
+        let report = TriageReport(sources: reports.map(\.source), totals: accumulator.totals, files: accumulator.files, skipReasons: accumulator.skipReasons,
+                                  clusters: clusters, findings: findings, warnings: [], diagnostics: diagnostics + skipped.diagnostics)
         Console.output(try report.render(common.format, style: .forStandardOutput()))
     }
 }
