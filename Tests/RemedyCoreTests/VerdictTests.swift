@@ -64,4 +64,18 @@ import Testing
         let still = TestRun(cases: [TestCase(id: "tests/test_a.py::test_x", file: "tests/test_a.py", outcome: .error, failure: importError)])
         #expect(Verdict.decide(targets: ["tests/conftest.py"], before: before, after: still, signatures: maker, cause: target).0 == .unchanged)
     }
+
+    /// A test skipped before that runs and fails after the fix is unmasked — evidence of a
+    /// dependent cause — and never a regression; a test that passed and fails is.
+    @Test func unmaskedIsNotARegression() {
+        let other = Failure(exceptionType: "AttributeError", message: "'Cache' object has no attribute 'fetch'", phase: .call)
+        let before = run([("t1", .failed, cause), ("t2", .failed, cause), ("t3", .skipped, nil), ("t4", .passed, nil)])
+        let after = run([("t1", .passed, nil), ("t2", .passed, nil), ("t3", .failed, other), ("t4", .passed, nil)])
+        #expect(decide(before, after) == .fixed)
+        let unmasked = Verdict.unmasked(targets: ["t1", "t2"], before: before, after: after, signatures: maker)
+        #expect(unmasked.map(\.test) == ["t3"])
+        #expect(unmasked.first?.signature == maker.signature(for: other).hash)
+        #expect(unmasked.first?.cause == "AttributeError: 'Cache' object has no attribute 'fetch'")
+        #expect(Verdict.unmasked(targets: ["t1", "t2", "t3"], before: before, after: after, signatures: maker).isEmpty)
+    }
 }

@@ -40,6 +40,9 @@ public struct FixReport: Sendable {
                     let passed = ordered.dropFirst(Self.changesShown).filter { $0.after == .passed }.count
                     out.append("    … and \(ordered.count - Self.changesShown) more (\(passed) of them now pass; --format json lists all)")
                 }
+                for u in (a.unmasked ?? []).prefix(Self.changesShown) {
+                    out.append("    \(u.test): skipped → failed (\(u.cause)) — unmasked, not a regression\(u.finding.map { "; finding \($0)'s cause, which depends on this fix" } ?? "")")
+                }
             }
             if let branch = f.branch {
                 out.append("  " + style.green("branch \(branch)") + (f.branchStatus.map { " (\($0))" } ?? ""))
@@ -107,6 +110,9 @@ public struct FixReport: Sendable {
             for a in f.attempts {
                 out.append("- strategy `\(a.strategy)` (`\(a.action)`, \(a.applicability.rawValue)): **\(a.verdict.label)**\(a.verdict.detail.map { " — \($0)" } ?? "")")
                 for c in a.changes { out.append("  - `\(c.test)`: \(c.before?.rawValue ?? "missing") → \(c.after?.rawValue ?? "missing")") }
+                for u in a.unmasked ?? [] {
+                    out.append("  - `\(u.test)`: skipped → failed (`\(u.cause)`): unmasked, not a regression\(u.finding.map { "; finding \($0)'s cause" } ?? "")")
+                }
             }
             if let branch = f.branch { out.append(""); out.append("Branch: `\(branch)`\(f.branchStatus.map { " (\($0))" } ?? "")") }
             if let patch = f.patchFile { out.append(""); out.append("\(f.fixed ? "Patch" : "Unverified candidate"): `\(patch)`") }

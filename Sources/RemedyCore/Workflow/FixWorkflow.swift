@@ -42,6 +42,8 @@ public struct Attempt: Codable, Sendable {
     public var diff: String?
     public var diffHash: String?
     public var seconds: Double
+    /// Tests skipped before that the fix let run and that now fail (not regressions).
+    public var unmasked: [UnmaskedTest]? = nil
 }
 
 /// What happened to one finding.
@@ -194,8 +196,17 @@ public final class FixWorkflow: @unchecked Sendable {
         let trials = try await trialsInParallel(findings, runID: runID)
         var results: [FindingResult] = []
         var branches = 0
+        let findingBySignature = Dictionary(findings.map { ($0.cluster.signature.hash, $0.number) }, uniquingKeysWith: { a, _ in a })
         for (finding, trial) in zip(findings, trials) {
             var result = trial.result
+            // Tests a fix unmasked that fail with another finding's cause: the two depend.
+            for k in result.attempts.indices {
+                result.attempts[k].unmasked = result.attempts[k].unmasked?.map { test in
+                    var test = test
+                    test.finding = findingBySignature[test.signature].flatMap { $0 == finding.number ? nil : $0 }
+                    return test
+                }
+            }
             if let winner = trial.winner {
                 try publish(winner, finding: finding, result: &result, branches: &branches, runID: runID)
             } else if let commit = trial.review {
@@ -407,11 +418,14 @@ public final class FixWorkflow: @unchecked Sendable {
             (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: guarded, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
         }
         if afterReport.timedOut { verdict = .rejected("the test run timed out after the fix") }
+        let unmasked = Verdict.unmasked(targets: finding.cluster.tests, before: guarded, after: after, signatures: pack.signatureMaker)
+        if !unmasked.isEmpty { say("  unmasked: \(unmasked.count) skipped test\(unmasked.count == 1 ? "" : "s") now run and fail (\(unmasked[0].cause))") }
         let message = commitMessage(fix: combined, finding: finding, changes: changes, verdict: verdict)
         let commit = try candidate.commit(paths: allChanged, message: message)
         let attempt = Attempt(strategy: strategy.id, action: action.id, applicability: min(applicability, combined.applicability), title: combined.title,
                               notes: combined.notes, verdict: verdict, changes: changes, diff: commit.diff,
-                              diffHash: String(SHA256.hex(commit.diff).prefix(12)), seconds: (ContinuousClock.now - started).seconds)
+                              diffHash: String(SHA256.hex(commit.diff).prefix(12)), seconds: (ContinuousClock.now - started).seconds,
+                              unmasked: unmasked.isEmpty ? nil : unmasked)
         return (attempt, commit)
     }
 

@@ -1,5 +1,15 @@
 import Foundation
 /// One targeted test before and after a candidate fix.
+/// A test a fix let run that the run had skipped, and the failure it shows now.
+public struct UnmaskedTest: Codable, Sendable, Hashable {
+    public var test: String
+    public var cause: String
+    /// The signature hash of its failure: another finding's, when the causes depend.
+    public var signature: String
+    /// The finding with that cause, when the run has one.
+    public var finding: Int?
+}
+
 public struct TestChange: Codable, Sendable, Hashable {
     public var test: String
     public var before: Outcome?
@@ -51,6 +61,19 @@ public enum Verdict: Codable, Sendable, Hashable {
         case .notReproduced: "the targeted tests pass without any fix"
         case .unchanged: "the targeted tests fail as before"
         case .fixed: nil
+        }
+    }
+
+    /// Tests that were skipped before and fail after, other than the targets: what the fix
+    /// let run, failing with causes the skip had hidden. They are not regressions (they
+    /// did not pass before); they are evidence that another cause depends on this fix.
+    public static func unmasked(targets: [String], before: TestRun, after: TestRun, signatures: SignatureMaker) -> [UnmaskedTest] {
+        let targeted = Set(targets)
+        let skipped = Set(before.cases.filter { $0.outcome == .skipped }.map(\.id))
+        return after.cases.filter { !targeted.contains($0.id) && skipped.contains($0.id) && $0.outcome.isFailure }.compactMap { test in
+            guard let failure = test.failure else { return nil }
+            return UnmaskedTest(test: test.id, cause: "\(failure.exceptionType): \(failure.message.split(separator: "\n").first.map(String.init) ?? "")",
+                                signature: signatures.signature(for: failure).hash)
         }
     }
 
