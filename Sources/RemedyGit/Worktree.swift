@@ -11,6 +11,9 @@ public final class Worktree: CandidateWorkspace {
     let name: String
     let branch: String
     let base: git_oid
+    /// The last commit made here (the base until the first): the next one's parent, so
+    /// commits made in one worktree stack.
+    private var tip: git_oid
     private let repository: Repository
     private var worktree: OpaquePointer?
     private var handle: OpaquePointer?
@@ -27,6 +30,7 @@ public final class Worktree: CandidateWorkspace {
 
         var baseID = try Git.oid(try repository.headCommit())
         base = baseID
+        tip = baseID
         var commit: OpaquePointer?
         try Git.check(git_commit_lookup(&commit, repository.handle, &baseID), "git_commit_lookup")
         defer { git_commit_free(commit) }
@@ -82,9 +86,9 @@ public final class Worktree: CandidateWorkspace {
                 try Git.check(git_index_remove_bypath(index, path), "git_index_remove_bypath")
             }
         }
-        var baseID = base
+        var parentID = tip
         var parent: OpaquePointer?
-        try Git.check(git_commit_lookup(&parent, handle, &baseID), "git_commit_lookup")
+        try Git.check(git_commit_lookup(&parent, handle, &parentID), "git_commit_lookup")
         defer { git_commit_free(parent) }
         var parentTree: OpaquePointer?
         try Git.check(git_commit_tree(&parentTree, parent), "git_commit_tree")
@@ -120,7 +124,8 @@ public final class Worktree: CandidateWorkspace {
         try Git.check(git_email_create_from_commit(&email, commit, &emailOptions), "git_email_create_from_commit")
         let emailText = email.ptr.map { String(cString: $0) } ?? ""
 
-        return CandidateCommit(id: Git.oidString(commitID), tree: Git.oidString(treeID), diff: diffText, email: emailText)
+        tip = commitID
+        return CandidateCommit(id: Git.oidString(commitID), tree: Git.oidString(treeID), diff: diffText, email: emailText, message: message)
     }
 
     public func apply(_ diff: String) throws {

@@ -224,4 +224,41 @@ import RemedyTestSupport
         #expect((json["sources"] as? [String])?.count == 2)
         #expect((json["causes"] as? [[String: Any]])?.count == 4)
     }
+
+    /// A fix that lets skipped tests run, which then fail with another finding's cause:
+    /// the tests are unmasked (not regressed), and the other finding's branch is stacked
+    /// on this fix, verified with both. A second run proposes nothing new.
+    @Test func dependentFixesAreStacked() async throws {
+        let folder = try await TemporaryFolder.committedRepository("stacked", files: [
+            "app/__init__.py": "", "app/storage/__init__.py": "",
+            "app/storage/cache.py": "class MemoryCache:\n    def __init__(self):\n        self._items = {}\n\n    def get_value(self, key, default=None):\n        return self._items.get(key, default)\n\n    def set(self, key, value):\n        self._items[key] = value\n",
+            "app/services.py": "from app.cache import MemoryCache\n\n\nclass CacheService:\n    def __init__(self):\n        self.cache = MemoryCache()\n\n    def lookup(self, key):\n        return self.cache.getvalue(key)\n\n    def name(self):\n        return \"cache\"\n",
+            "tests/test_app.py": "from app.services import CacheService\n\n\ndef test_service_has_a_name():\n    assert CacheService().name() == \"cache\"\n",
+            "tests/test_services.py": "import pytest\n\ntry:\n    from app.services import CacheService\n    SERVICES = True\nexcept ImportError:\n    SERVICES = False\n\n\n@pytest.mark.skipif(not SERVICES, reason=\"services unavailable\")\ndef test_lookup_of_a_missing_key():\n    assert CacheService().lookup(\"a\") is None\n",
+            "tests/test_cache.py": "from app.storage.cache import MemoryCache\n\n\ndef test_getvalue_after_set():\n    cache = MemoryCache()\n    cache.set(\"a\", 1)\n    assert cache.getvalue(\"a\") == 1\n",
+        ])
+        let log = try await Command.run("python3", ["-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "--continue-on-collection-errors"], in: folder.path,
+                                        environment: ["PYTHONDONTWRITEBYTECODE": "1"])
+        try folder.write(["../stacked.log": log.output])
+        let logPath = (folder.path as NSString).deletingLastPathComponent + "/stacked.log"
+        defer { try? FileManager.default.removeItem(atPath: logPath) }
+        // Without the probe, the skip stays a skip: the import fix is what lets it run.
+        let first = try await remedy(["fix", logPath, "--repo", folder.path, "--no-probe"])
+        #expect(first.status == 0, "\(first.output)")
+        #expect(first.output.contains("unmasked, not a regression; finding 1's cause, which depends on this fix"), "\(first.output)")
+        #expect(first.output.contains("stacked on finding 2's fix"), "\(first.output)")
+        let branch = try #require(first.output.split(separator: "\n").first { $0.contains("branch remedy/python.missing-method/") }?
+            .split(separator: " ").first { $0.hasPrefix("remedy/python.missing-method/") }).description
+        let subjects = try await Command.git(["log", "--format=%s", "HEAD.." + branch], in: folder.path).output
+        #expect(subjects.split(separator: "\n") == ["Add MemoryCache.getvalue delegating to get_value", "Import from app.storage.cache instead of app.cache (1 import in 1 file)"])
+        let message = try await Command.git(["log", "-1", "--format=%B", branch], in: folder.path).output
+        #expect(message.contains("Stacked on the fix for finding 2 (python.missing-module)"))
+        #expect(message.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last?.hasPrefix("Remedy-Signature: ") == true)
+        try await Command.git(["checkout", "-q", branch], in: folder.path)
+        let pytest = try await Command.run("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider"], in: folder.path, environment: ["PYTHONDONTWRITEBYTECODE": "1"])
+        #expect(pytest.output.contains("3 passed"), "\(pytest.output)")
+        try await Command.git(["checkout", "-q", "-"], in: folder.path)
+        let second = try await remedy(["fix", logPath, "--repo", folder.path, "--no-probe"])
+        #expect(second.output.components(separatedBy: "already proposed").count == 3, "\(second.output)")
+    }
 }

@@ -45,7 +45,8 @@ public struct FixReport: Sendable {
                 }
             }
             if let branch = f.branch {
-                out.append("  " + style.green("branch \(branch)") + (f.branchStatus.map { " (\($0))" } ?? ""))
+                out.append("  " + style.green("branch \(branch)") + (f.branchStatus.map { " (\($0))" } ?? "")
+                           + (f.stackedOn.map { ", stacked on finding \($0)'s fix" } ?? ""))
             } else if let status = f.branchStatus {
                 out.append("  " + style.yellow(status))
             }
@@ -114,7 +115,10 @@ public struct FixReport: Sendable {
                     out.append("  - `\(u.test)`: skipped → failed (`\(u.cause)`): unmasked, not a regression\(u.finding.map { "; finding \($0)'s cause" } ?? "")")
                 }
             }
-            if let branch = f.branch { out.append(""); out.append("Branch: `\(branch)`\(f.branchStatus.map { " (\($0))" } ?? "")") }
+            if let branch = f.branch {
+                out.append("")
+                out.append("Branch: `\(branch)`\(f.branchStatus.map { " (\($0))" } ?? "")\(f.stackedOn.map { ", stacked on finding \($0)'s fix" } ?? "")")
+            }
             if let patch = f.patchFile { out.append(""); out.append("\(f.fixed ? "Patch" : "Unverified candidate"): `\(patch)`") }
             if let diff = (f.attempts.first { $0.verdict.isFixed } ?? f.attempts.first { $0.diff != nil })?.diff {
                 out.append("")

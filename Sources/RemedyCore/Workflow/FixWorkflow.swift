@@ -65,6 +65,9 @@ public struct FindingResult: Codable, Sendable {
     public var applied: Bool
     /// Why a verified fix could not be published (a patch that no longer applies…).
     public var publishError: String? = nil
+    /// The finding whose fix this one's branch is stacked on: that fix let tests run that
+    /// fail with this finding's cause, so the two are published together, in order.
+    public var stackedOn: Int? = nil
 
     public var verdict: Verdict { attempts.last?.verdict ?? .rejected("no strategy could be tried") }
     public var fixed: Bool { attempts.contains { $0.verdict.isFixed } }
@@ -207,7 +210,17 @@ public final class FixWorkflow: @unchecked Sendable {
                     return test
                 }
             }
-            if let winner = trial.winner {
+            if var winner = trial.winner {
+                // Another fix unmasked tests that fail with this cause: stack this fix on it.
+                if let (base, tests) = dependency(of: finding, in: zip(findings, trials).map { ($0, $1) }) {
+                    switch try await stack(winner, of: finding, on: base.finding, base.commit, unmasked: tests, runID: runID) {
+                    case let .stacked(commit):
+                        winner = commit
+                        result.stackedOn = base.finding.number
+                    case let .notVerified(reason):
+                        result.attempts[result.attempts.count - 1].notes.append("Not stacked on finding \(base.finding.number)'s fix: \(reason); published alone.")
+                    }
+                }
                 try publish(winner, finding: finding, result: &result, branches: &branches, runID: runID)
             } else if let commit = trial.review {
                 result.patchFile = try writePatch(commit, finding: finding, unverified: true)
@@ -270,6 +283,67 @@ public final class FixWorkflow: @unchecked Sendable {
             if let commit, review == nil { review = commit }
         }
         return Trial(result: result, winner: nil, review: review)
+    }
+
+    /// The verified fix of another finding that unmasked tests failing with this finding's
+    /// cause (the first such, in finding order), with those tests.
+    private func dependency(of finding: Finding, in all: [(Finding, Trial)]) -> (base: (finding: Finding, commit: CandidateCommit), tests: [UnmaskedTest])? {
+        for (other, trial) in all where other.number != finding.number {
+            guard let commit = trial.winner, let attempt = trial.result.attempts.last(where: { $0.verdict.isFixed }) else { continue }
+            let tests = (attempt.unmasked ?? []).filter { $0.signature == finding.cluster.signature.hash }
+            if !tests.isEmpty { return ((other, commit), tests) }
+        }
+        return nil
+    }
+
+    private enum Stacking {
+        case stacked(CandidateCommit)
+        case notVerified(String)
+    }
+
+    /// This finding's fix on top of the one it depends on, in one worktree, two commits;
+    /// verified by running this finding's tests and the ones the other fix unmasked.
+    private func stack(_ commit: CandidateCommit, of finding: Finding, on base: Finding, _ baseCommit: CandidateCommit,
+                       unmasked: [UnmaskedTest], runID: String) async throws -> Stacking {
+        let candidate = try repository.makeCandidate(run: runID, number: 9000 + finding.number)
+        defer { try? candidate.remove() }
+        do {
+            try candidate.apply(baseCommit.diff)
+            _ = try candidate.commit(paths: Self.paths(in: baseCommit.diff), message: baseCommit.message)
+            try candidate.apply(commit.diff)
+        } catch {
+            return .notVerified("the two fixes do not apply together (\(error))")
+        }
+        let unmaskedFiles = unmasked.map { String($0.test.split(separator: "::", maxSplits: 1).first ?? "") }
+        let files = Array(Set(testFiles(of: finding) + unmaskedFiles)).sorted()
+        say("  stacking on finding \(base.number)'s fix: verifying \(finding.cluster.tests.count + unmasked.count) test\(finding.cluster.tests.count + unmasked.count == 1 ? "" : "s") with both")
+        let report = try await timedRun(tests: files, in: candidate.root)
+        let byID = Dictionary(report.run.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let failing = (finding.cluster.tests + unmasked.map(\.test)).filter { byID[$0].map { $0.outcome.isFailure } ?? false }
+        guard !report.timedOut, failing.isEmpty else {
+            return .notVerified(report.timedOut ? "the test run timed out" : "with both fixes \(failing.prefix(3).joined(separator: ", ")) still fail")
+        }
+        // The note goes before the trailers, which must stay last.
+        let note = "Stacked on the fix for finding \(base.number) (\(base.rule.id)), which lets\n"
+            + unmasked.map { "  \($0.test)" }.joined(separator: "\n") + "\nrun; with both fixes they pass.\n\n"
+        var message = commit.message
+        if let trailers = message.range(of: "\nRemedy-Rule: ") { message.insert(contentsOf: note, at: message.index(after: trailers.lowerBound)) } else { message += "\n" + note }
+        do {
+            return .stacked(try candidate.commit(paths: Self.paths(in: commit.diff), message: message))
+        } catch {
+            return .notVerified("the stacked commit could not be made (\(error))")
+        }
+    }
+
+    /// The paths a unified diff touches (`diff --git a/X b/Y`: both sides).
+    static func paths(in diff: String) -> [String] {
+        var paths: [String] = []
+        for line in diff.split(separator: "\n") where line.hasPrefix("diff --git a/") {
+            guard let split = line.range(of: " b/") else { continue }
+            let a = String(line[line.index(line.startIndex, offsetBy: 13)..<split.lowerBound]), b = String(line[split.upperBound...])
+            for path in [a, b] where !paths.contains(path) { paths.append(path) }
+        }
+        return paths
     }
 
     /// A progress line, labelled with its finding when several run at once.

@@ -27,16 +27,20 @@ public struct TestRunReport: Sendable {
 public struct CandidateCommit: Sendable {
     public var id: String
     public var tree: String
-    /// The unified diff from the base commit (libgit2's, byte for byte `git diff`).
+    /// The unified diff from its parent — the base commit, unless it is stacked on another
+    /// commit of the same worktree (libgit2's, byte for byte `git diff`).
     public var diff: String
     /// The commit in `git format-patch` form, for `git am`.
     public var email: String
+    /// The commit message.
+    public var message: String
 
-    public init(id: String, tree: String, diff: String, email: String) {
+    public init(id: String, tree: String, diff: String, email: String, message: String = "") {
         self.id = id
         self.tree = tree
         self.diff = diff
         self.email = email
+        self.message = message
     }
 }
 

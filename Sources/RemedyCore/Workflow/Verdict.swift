@@ -70,7 +70,14 @@ public enum Verdict: Codable, Sendable, Hashable {
     public static func unmasked(targets: [String], before: TestRun, after: TestRun, signatures: SignatureMaker) -> [UnmaskedTest] {
         let targeted = Set(targets)
         let skipped = Set(before.cases.filter { $0.outcome == .skipped }.map(\.id))
-        return after.cases.filter { !targeted.contains($0.id) && skipped.contains($0.id) && $0.outcome.isFailure }.compactMap { test in
+        // pytest's -rA names a skip by file and line ("SKIPPED [1] tests/x.py:10: …"), not
+        // by node id: such a stand-in covers the tests of its file the run did not name.
+        let known = Set(before.cases.map(\.id))
+        let skippedFiles = Set(before.cases.filter { $0.outcome == .skipped && !$0.id.contains("::") }.map(\.file))
+        func wasSkipped(_ test: TestCase) -> Bool {
+            skipped.contains(test.id) || (!known.contains(test.id) && skippedFiles.contains(test.file))
+        }
+        return after.cases.filter { !targeted.contains($0.id) && wasSkipped($0) && $0.outcome.isFailure }.compactMap { test in
             guard let failure = test.failure else { return nil }
             return UnmaskedTest(test: test.id, cause: "\(failure.exceptionType): \(failure.message.split(separator: "\n").first.map(String.init) ?? "")",
                                 signature: signatures.signature(for: failure).hash)

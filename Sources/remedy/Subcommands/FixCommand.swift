@@ -102,7 +102,7 @@ final class FixSession {
         let rules = try common.loadRules(pack: pack, configuration: configuration)
         let runner = runOptions.runner(workdir: repository.workdir, configuration: configuration)
         workflow = FixWorkflow(pack: pack, repository: repository, runner: runner, rules: rules,
-                               options: options, probe: pack.probe(interpreter: runner.python),
+                               options: options, probe: runOptions.noProbe ? nil : pack.probe(interpreter: runner.python),
                                validator: pack.validator(interpreter: runner.python), interpreter: runner.python, progress: Console.progress)
     }
 

@@ -46,6 +46,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Time limit for one test run (default: 900).", valueName: "SECONDS"))
     var testTimeout: Int?
 
+    @Flag(name: .long, help: "Do not import the modules behind skipped tests' guarded imports to find the causes the skips hide.")
+    var noProbe = false
+
     func validate() throws {
         if let testTimeout, testTimeout <= 0 { throw ValidationError("--test-timeout must be a positive number of seconds") }
     }
