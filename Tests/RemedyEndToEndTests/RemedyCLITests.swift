@@ -36,6 +36,12 @@ import RemedyTestSupport
         #expect(after["passed"] == 14 && after["failed"] == 3 && after["errors"] == 0 && after["skipped"] == 3)
         // The missing session manager is not invented without --unsafe.
         #expect(findings[3]["branch"] == nil && findings[3]["patchFile"] == nil)
+        // The two moved modules touch different files: verified together in one run, and
+        // still one commit each; the joint run with the mismatch was split, not trusted.
+        #expect(result.output.contains("verifying findings 3, 5 together"), "\(result.output)")
+        #expect(result.output.contains("the joint run of findings 1, 2 did not verify them all: splitting"), "\(result.output)")
+        let together = try await Command.git(["log", "-1", "--format=%B", "remedy/python.missing-module/8c5592b1"], in: dir).output
+        #expect(together.contains("Verified together with finding 3 in one test run"), "\(together)")
 
         // The triage saw through the skips to the import failures they hide.
         let skips = try #require((object["triage"] as? [String: Any])?["skips"] as? [[String: Any]])
@@ -71,7 +77,7 @@ import RemedyTestSupport
         let status = try await Command.git(["status", "--porcelain"], in: folder.path).output
         let head = try await Command.git(["rev-parse", "HEAD"], in: folder.path).output
 
-        let first = try await remedy(["fix", Fixtures.path("pytest/demo-xunit1.xml"), "--repo", folder.path, "--rule", "python.missing-method", "--jobs", "1"])
+        let first = try await remedy(["fix", Fixtures.path("pytest/demo-xunit1.xml"), "--repo", folder.path, "--rule", "python.missing-method", "--jobs", "1", "--no-batch"])
         #expect(first.status == 1, "one finding is left unresolved: \(first.output)")
         #expect(first.output.contains("branch remedy/python.missing-method/154d5b68 (created)"))
         #expect(first.output.contains("unverified candidate kept for review"))

@@ -26,6 +26,9 @@ public struct FixOptions: Sendable {
     public var maxAttempts = 3
     /// How many findings are tried at once, each in its own worktree (default: the cores).
     public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Verify the first candidates of findings that touch different files together, in
+    /// one test run, bisecting when that run fails.
+    public var batch = true
 
     public init() {}
 }
@@ -123,7 +126,7 @@ public final class FixWorkflow: @unchecked Sendable {
     /// The finding a progress line belongs to, when several are tried at once.
     @TaskLocal static var findingLabel = ""
     /// The run this fix run started from (the log, or the suite on HEAD).
-    private var baseline = TestRun()
+    var baseline = TestRun()
     /// When the workflow was made: its total time includes the first suite run.
     private let createdAt = ContinuousClock.now
 
@@ -195,8 +198,14 @@ public final class FixWorkflow: @unchecked Sendable {
         baseline = testRun
         let dirty = try repository.dirtyPaths()
         let (findings, unmatched) = findings(for: testRun)
-        // Try every finding (in parallel, `jobs` at a time), then publish in finding order.
-        let trials = try await trialsInParallel(findings, runID: runID)
+        // First candidates of independent findings verified together; the rest tried one
+        // by one (in parallel, `jobs` at a time); then published in finding order.
+        let batched = try await batchVerified(findings, runID: runID)
+        let remaining = findings.indices.filter { batched[$0] == nil }
+        let tried = try await trialsInParallel(remaining.map { findings[$0] }, runID: runID, indices: remaining)
+        var slots = findings.indices.map { batched[$0] }
+        for (k, index) in remaining.enumerated() { slots[index] = tried[k] }
+        let trials = slots.map { $0! }
         var results: [FindingResult] = []
         var branches = 0
         let findingBySignature = Dictionary(findings.map { ($0.cluster.signature.hash, $0.number) }, uniquingKeysWith: { a, _ in a })
@@ -233,13 +242,13 @@ public final class FixWorkflow: @unchecked Sendable {
 
     /// What trying one finding's strategies came to: the attempts, the verified commit to
     /// publish, or the first candidate to keep for review.
-    private struct Trial: Sendable {
+    struct Trial: Sendable {
         var result: FindingResult
         var winner: CandidateCommit?
         var review: CandidateCommit?
     }
 
-    private func trialsInParallel(_ findings: [Finding], runID: String) async throws -> [Trial] {
+    private func trialsInParallel(_ findings: [Finding], runID: String, indices: [Int]) async throws -> [Trial] {
         let jobs = max(1, options.jobs)
         var trials = [Trial?](repeating: nil, count: findings.count)
         try await withThrowingTaskGroup(of: (Int, Trial).self) { group in
@@ -251,7 +260,7 @@ public final class FixWorkflow: @unchecked Sendable {
                 let label = jobs > 1 && findings.count > 1 ? String(findings[index].number) : ""
                 group.addTask {
                     try await FixWorkflow.$findingLabel.withValue(label) {
-                        (index, try await self.trial(findings[index], index: index, runID: runID))
+                        (index, try await self.trial(findings[index], index: indices[index], runID: runID))
                     }
                 }
             }
@@ -265,7 +274,7 @@ public final class FixWorkflow: @unchecked Sendable {
     }
 
     /// One finding's strategies in order, each in its own worktree, until one verifies.
-    private func trial(_ finding: Finding, index: Int, runID: String) async throws -> Trial {
+    func trial(_ finding: Finding, index: Int, runID: String) async throws -> Trial {
         let count = finding.cluster.tests.count
         say("finding \(finding.number): \(finding.rule.id) — \(finding.cluster.exceptionType): \(finding.cluster.message)\(count > 0 ? " (\(count) test\(count == 1 ? "" : "s"))" : "")")
         var result = FindingResult(number: finding.number, rule: finding.rule.id, ruleTitle: finding.rule.title, signature: finding.cluster.signature,
@@ -305,7 +314,7 @@ public final class FixWorkflow: @unchecked Sendable {
     /// verified by running this finding's tests and the ones the other fix unmasked.
     private func stack(_ commit: CandidateCommit, of finding: Finding, on base: Finding, _ baseCommit: CandidateCommit,
                        unmasked: [UnmaskedTest], runID: String) async throws -> Stacking {
-        let candidate = try repository.makeCandidate(run: runID, number: 9000 + finding.number)
+        let candidate = try repository.makeCandidate(run: runID, number: 3_000_000 + finding.number)
         defer { try? candidate.remove() }
         do {
             try candidate.apply(baseCommit.diff)
@@ -347,7 +356,7 @@ public final class FixWorkflow: @unchecked Sendable {
     }
 
     /// A progress line, labelled with its finding when several run at once.
-    private func say(_ message: String) {
+    func say(_ message: String) {
         let label = FixWorkflow.findingLabel
         progress(label.isEmpty ? message : "[\(label)] " + message.drop { $0 == " " })
     }
@@ -357,7 +366,7 @@ public final class FixWorkflow: @unchecked Sendable {
     private func rerunWithEveryFix(_ summary: inout FixSummary, before: TestRun, runID: String) async throws {
         let diffs = summary.findings.compactMap { finding in finding.fixed ? finding.attempts.first(where: { $0.verdict.isFixed })?.diff : nil }
         guard !diffs.isEmpty else { return }
-        let candidate = try repository.makeCandidate(run: runID, number: 9999)
+        let candidate = try repository.makeCandidate(run: runID, number: 4_000_000)
         defer { try? candidate.remove() }
         for diff in diffs {
             do { try candidate.apply(diff) } catch {
@@ -385,7 +394,7 @@ public final class FixWorkflow: @unchecked Sendable {
         return formatter.string(from: Date()) + "-" + String(UInt32.random(in: 0..<UInt32.max), radix: 36)
     }
 
-    private func timedRun(tests: [String], in directory: String) async throws -> TestRunReport {
+    func timedRun(tests: [String], in directory: String) async throws -> TestRunReport {
         testClock.start()
         do {
             let report = try await runner.run(tests: tests, in: directory)
@@ -399,7 +408,7 @@ public final class FixWorkflow: @unchecked Sendable {
 
     /// The test files that hold the cluster's tests (the targets and their neighbours);
     /// for a warning, the test files that reach its cause; empty runs the whole suite.
-    private func testFiles(of finding: Finding) -> [String] {
+    func testFiles(of finding: Finding) -> [String] {
         var files: [String] = []
         for id in finding.cluster.tests {
             let file = String(id.split(separator: "::", maxSplits: 1).first ?? Substring(id))
@@ -504,7 +513,7 @@ public final class FixWorkflow: @unchecked Sendable {
     }
 
     /// What writing a fix into a checkout came to.
-    private enum Written {
+    enum Written {
         case changed([String])
         /// Nothing to write, or an edit outside the checkout, into .git, or over another.
         case refused(String)
@@ -514,7 +523,7 @@ public final class FixWorkflow: @unchecked Sendable {
 
     /// Writes a fix into a checkout (the editor confines every path) and checks that each
     /// touched file still parses.
-    private func write(_ fix: Fix, of action: any Action, into root: String) async -> Written {
+    func write(_ fix: Fix, of action: any Action, into root: String) async -> Written {
         let changed: [String]
         do {
             changed = try FileEditor(root: URL(fileURLWithPath: root)).apply(fix)
@@ -553,7 +562,7 @@ public final class FixWorkflow: @unchecked Sendable {
         return nil
     }
 
-    private func commitMessage(fix: Fix, finding: Finding, changes: [TestChange], verdict: Verdict) -> String {
+    func commitMessage(fix: Fix, finding: Finding, changes: [TestChange], verdict: Verdict) -> String {
         var lines = [fix.title, ""]
         lines.append("\(finding.rule.title).")
         lines.append("Root cause: \(finding.cluster.exceptionType): \(finding.cluster.message)")

@@ -69,19 +69,30 @@ public enum Verdict: Codable, Sendable, Hashable {
     /// did not pass before); they are evidence that another cause depends on this fix.
     public static func unmasked(targets: [String], before: TestRun, after: TestRun, signatures: SignatureMaker) -> [UnmaskedTest] {
         let targeted = Set(targets)
-        let skipped = Set(before.cases.filter { $0.outcome == .skipped }.map(\.id))
-        // pytest's -rA names a skip by file and line ("SKIPPED [1] tests/x.py:10: …"), not
-        // by node id: such a stand-in covers the tests of its file the run did not name.
-        let known = Set(before.cases.map(\.id))
-        let skippedFiles = Set(before.cases.filter { $0.outcome == .skipped && !$0.id.contains("::") }.map(\.file))
-        func wasSkipped(_ test: TestCase) -> Bool {
-            skipped.contains(test.id) || (!known.contains(test.id) && skippedFiles.contains(test.file))
-        }
+        let wasSkipped = skippedBefore(before)
         return after.cases.filter { !targeted.contains($0.id) && wasSkipped($0) && $0.outcome.isFailure }.compactMap { test in
             guard let failure = test.failure else { return nil }
             return UnmaskedTest(test: test.id, cause: "\(failure.exceptionType): \(failure.message.split(separator: "\n").first.map(String.init) ?? "")",
                                 signature: signatures.signature(for: failure).hash)
         }
+    }
+
+    /// Tests other than the targets that the run skipped and that ran after (passing or
+    /// failing): some change let them run.
+    public static func unskipped(targets: [String], before: TestRun, after: TestRun) -> [String] {
+        let targeted = Set(targets)
+        let wasSkipped = skippedBefore(before)
+        return after.cases.filter { !targeted.contains($0.id) && wasSkipped($0) && $0.outcome != .skipped }.map(\.id)
+    }
+
+    /// Whether a test was skipped in `before`. pytest's -rA names a skip by file and line
+    /// ("SKIPPED [1] tests/x.py:10: …"), not by node id: such a stand-in covers the tests
+    /// of its file the run did not name.
+    static func skippedBefore(_ before: TestRun) -> (TestCase) -> Bool {
+        let skipped = Set(before.cases.filter { $0.outcome == .skipped }.map(\.id))
+        let known = Set(before.cases.map(\.id))
+        let skippedFiles = Set(before.cases.filter { $0.outcome == .skipped && !$0.id.contains("::") }.map(\.file))
+        return { test in skipped.contains(test.id) || (!known.contains(test.id) && skippedFiles.contains(test.file)) }
     }
 
     /// Tests that passed before and fail after.

@@ -47,6 +47,9 @@ struct FixCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How many findings to try at once, each in its own worktree (default: the number of cores).", valueName: "N"))
     var jobs: Int?
 
+    @Flag(name: .long, help: "Verify every candidate in a test run of its own, instead of verifying independent ones together.")
+    var noBatch = false
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let branchPrefix { try Self.checkPrefix(branchPrefix, from: "--branch-prefix") }
@@ -74,6 +77,7 @@ struct FixCommand: AsyncParsableCommand {
             options.push = push ?? configuration.push
             options.maxAttempts = maxAttempts ?? configuration.maxAttempts ?? 3
             options.jobs = jobs ?? configuration.jobs ?? options.jobs
+            options.batch = !noBatch
             return options
         }
         let summary = try await session.fix(logs: logs)
