@@ -113,12 +113,9 @@ public struct PythonTokenizer {
                     var j = i + 1
                     while j < n, isNameByte(p[j]) { j += 1 }
                     // A string prefix (r, b, u, f and their pairs) right before a quote.
-                    if j < n, p[j] == 34 || p[j] == 39, j - i <= 2, isStringPrefix(p, i, j) {
-                        let raw = (i..<j).contains { p[$0] == 114 || p[$0] == 82 }
-                        let formatted = (i..<j).contains { p[$0] == 102 || p[$0] == 70 }
-                        let end = scanString(p, quoteAt: j, raw: raw, formatted: formatted)
-                        tokens.append(Token(kind: end.ok ? .string : .error, start: i, end: end.end))
-                        i = end.end
+                    if let string = prefixedString(p, nameStart: i, nameEnd: j) {
+                        tokens.append(Token(kind: string.ok ? .string : .error, start: i, end: string.end))
+                        i = string.end
                     } else {
                         tokens.append(Token(kind: .name, start: i, end: j))
                         i = j
@@ -146,6 +143,15 @@ public struct PythonTokenizer {
             tokens.append(Token(kind: .dedent, start: n, end: n))
         }
         tokens.append(Token(kind: .endMarker, start: n, end: n))
+    }
+
+    /// The string a name of string-prefix letters (`rb`, `f`, …) opens when a quote follows
+    /// it; nil when the name is a name.
+    static func prefixedString(_ p: UnsafeBufferPointer<UInt8>, nameStart: Int, nameEnd: Int) -> (end: Int, ok: Bool)? {
+        guard nameEnd < p.count, p[nameEnd] == 34 || p[nameEnd] == 39, nameEnd - nameStart <= 2, isStringPrefix(p, nameStart, nameEnd) else { return nil }
+        let raw = (nameStart..<nameEnd).contains { p[$0] == 114 || p[$0] == 82 }
+        let formatted = (nameStart..<nameEnd).contains { p[$0] == 102 || p[$0] == 70 }
+        return scanString(p, quoteAt: nameEnd, raw: raw, formatted: formatted)
     }
 
     static func isStringPrefix(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
@@ -228,10 +234,7 @@ public struct PythonTokenizer {
                 if isNameStart(c) {
                     var k = j + 1
                     while k < n, isNameByte(p[k]) { k += 1 }
-                    if k < n, p[k] == 34 || p[k] == 39, k - j <= 2, isStringPrefix(p, j, k) {
-                        let raw = (j..<k).contains { p[$0] == 114 || p[$0] == 82 }
-                        let formatted = (j..<k).contains { p[$0] == 102 || p[$0] == 70 }
-                        let string = scanString(p, quoteAt: k, raw: raw, formatted: formatted)
+                    if let string = prefixedString(p, nameStart: j, nameEnd: k) {
                         guard string.ok else { return nil }
                         j = string.end
                     } else {
