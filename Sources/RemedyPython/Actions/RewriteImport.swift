@@ -17,7 +17,9 @@ public struct RewriteImport: Action {
 
     public func makeFix(_ request: ActionRequest) throws -> Fix {
         guard let module = request.parameters["module"], !module.isEmpty else { throw ActionRefusal("needs the module that moved") }
-        let onlyName = request.parameters["name"].flatMap { $0.isEmpty ? nil : $0 }
+        // `name` may list several names (a,b,c): the ones that moved together.
+        let onlyNames = (request.parameters["name"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let onlyName = onlyNames.isEmpty ? nil : onlyNames.joined(separator: ", ")
         let given = request.parameters["new"].flatMap { $0.isEmpty ? nil : $0 }
         let root = request.root
         let index = PythonModuleIndex(root: root)
@@ -28,15 +30,15 @@ public struct RewriteImport: Action {
         var sawImport = false
         for entry in index.modules.values.sorted(by: { $0.path < $1.path }) {
             for statement in entry.imports where statement.level == 0 && (statement.module == module || statement.module.hasPrefix(module + ".")) {
-                if let onlyName, !statement.names.contains(where: { $0.name == onlyName }) { continue }
+                if !onlyNames.isEmpty, !statement.names.contains(where: { onlyNames.contains($0.name) }) { continue }
                 // Already importing from the new place (which may sit under the old one: collections.abc).
                 if let given, statement.module == given || statement.module.hasPrefix(given + ".") { continue }
                 sawImport = true
                 let suffix = String(statement.module.dropFirst(module.count))
                 let target: String
-                if let given, let onlyName, statement.isFrom, statement.names.count > 1 {
-                    // Only one of the statement's names moved: take it out, import it from its new place.
-                    try split(statement, name: onlyName, to: given, in: entry, root: root, &edits)
+                if let given, !onlyNames.isEmpty, statement.isFrom, !statement.names.allSatisfy({ onlyNames.contains($0.name) }) {
+                    // Only some of the statement's names moved: take them out, import them from their new place.
+                    try split(statement, names: onlyNames, to: given, in: entry, root: root, &edits)
                     targets.insert(given)
                     continue
                 } else if let given {
@@ -94,6 +96,28 @@ public struct RewriteImport: Action {
     /// the repository defines them (a standard-library or installed module moved them:
     /// `from collections import Mapping` → `collections.abc`).
     public func fix(_ request: ActionRequest) async throws -> Fix {
+        // Names that left the old module together: when a rule names one (`Container`) and
+        // the statement imports more that the old module lacks and the new one has
+        // (`Iterable`, `MutableSet`), they all move in one fix.
+        if let module = request.parameters["module"], let new = request.parameters["new"], !new.isEmpty,
+           let name = request.parameters["name"], !name.isEmpty, !name.contains(",") {
+            var others = Set<String>()
+            for entry in PythonModuleIndex(root: request.root).modules.values {
+                for statement in entry.imports where statement.isFrom && statement.level == 0 && statement.module == module && statement.names.contains(where: { $0.name == name }) {
+                    others.formUnion(statement.names.map(\.name).filter { $0 != name && $0 != "*" })
+                }
+            }
+            if !others.isEmpty {
+                let lookup = InstalledModuleLookup(python: request.interpreter ?? PythonInterpreter.resolve(flag: nil, repository: request.root))
+                let (old, target) = (Set(await lookup.names(in: module)), Set(await lookup.names(in: new)))
+                let moving = others.filter { !old.contains($0) && target.contains($0) }.sorted()
+                if !old.isEmpty, !target.isEmpty, !moving.isEmpty {
+                    var asked = request
+                    asked.parameters["name"] = ([name] + moving).joined(separator: ",")
+                    return try makeFix(asked)
+                }
+            }
+        }
         do {
             return try makeFix(request)
         } catch let refusal as ActionRefusal {
@@ -116,22 +140,27 @@ public struct RewriteImport: Action {
     }
 
     /// `from m import a, X, b` → `from m import a, b` and, on the next line, `from new import X`.
-    private func split(_ statement: PythonImport, name: String, to target: String, in entry: PythonModuleIndex.Module, root: String, _ edits: inout [Edit]) throws {
+    /// `from m import a, X, b, Y` → `from m import a, b` and, on the next line,
+    /// `from new import X, Y` (aliases kept). At least one name stays.
+    private func split(_ statement: PythonImport, names moving: [String], to target: String, in entry: PythonModuleIndex.Module, root: String, _ edits: inout [Edit]) throws {
         guard let data = FileManager.default.contents(atPath: root + "/" + entry.path) else { return }
         let source = PythonSource(bytes: [UInt8](data))
-        guard let position = statement.names.firstIndex(where: { $0.name == name }), let range = statement.names[position].range else { return }
-        // Remove the name with the comma that joins it to its neighbour.
-        let removal: Range<Int>
-        if position > 0, let previous = statement.names[position - 1].range {
-            removal = previous.upperBound..<range.upperBound
-        } else if let next = statement.names[position + 1].range {
-            removal = range.lowerBound..<next.lowerBound
-        } else {
-            return
+        let names = statement.names
+        guard let firstKept = names.firstIndex(where: { !moving.contains($0.name) }), names.allSatisfy({ $0.range != nil }) else { return }
+        var moved: [PythonImport.Name] = []
+        for (position, entryName) in names.enumerated() where moving.contains(entryName.name) {
+            moved.append(entryName)
+            let range = entryName.range!
+            // Remove the name with the comma that joins it to its neighbour: the one before
+            // it, or, for names before the first kept one, the one after (in one piece).
+            if position > firstKept {
+                edits.append(Edit(path: entry.path, kind: .replace(names[position - 1].range!.upperBound..<range.upperBound), text: ""))
+            } else if position == 0 {
+                edits.append(Edit(path: entry.path, kind: .replace(range.lowerBound..<names[firstKept].range!.lowerBound), text: ""))
+            }
         }
-        let moved = statement.names[position]
-        edits.append(Edit(path: entry.path, kind: .replace(removal), text: ""))
-        edits.append(source.insertLine("from \(target) import \(moved.name)" + (moved.alias.map { " as \($0)" } ?? ""), after: statement, in: entry.path))
+        let list = moved.map { $0.name + ($0.alias.map { " as \($0)" } ?? "") }.joined(separator: ", ")
+        edits.append(source.insertLine("from \(target) import \(list)", after: statement, in: entry.path))
     }
 
     private func emit(_ statement: PythonImport, in entry: PythonModuleIndex.Module, to target: String, _ edits: inout [Edit], _ targets: inout Set<String>) {
@@ -177,6 +206,11 @@ public struct RewriteImport: Action {
                 before: ["tests/test_compat.py": "from collections import OrderedDict, Mapping as M, deque  # py3.10\n\n\ndef test_x():\n    assert M and OrderedDict and deque\n"],
                 parameters: ["module": "collections", "name": "Mapping", "new": "collections.abc"],
                 after: ["tests/test_compat.py": "from collections import OrderedDict, deque  # py3.10\nfrom collections.abc import Mapping as M\n\n\ndef test_x():\n    assert M and OrderedDict and deque\n"]),
+            ActionExample(
+                "several names moved together (werkzeug 0.14's datastructures): first, middle and last, one kept",
+                before: ["werkzeug/datastructures.py": "import re\nfrom collections import Container, Iterable, deque, MutableSet as MS\n\n\nclass A(Container):\n    pass\n"],
+                parameters: ["module": "collections", "name": "Container,Iterable,MutableSet", "new": "collections.abc"],
+                after: ["werkzeug/datastructures.py": "import re\nfrom collections import deque\nfrom collections.abc import Container, Iterable, MutableSet as MS\n\n\nclass A(Container):\n    pass\n"]),
             ActionExample(
                 "nothing in the repository defines the names",
                 before: ["tests/test_a.py": "from auth_service.auth_core.core.session_manager import SessionManager\n"],
