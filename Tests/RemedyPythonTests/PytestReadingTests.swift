@@ -101,6 +101,18 @@ import RemedyTestSupport
         #expect(run.diagnostics.isEmpty, "\(run.diagnostics)")
     }
 
+    /// pytest stopping on its own configuration (Werkzeug 0.14's setup.cfg filters a
+    /// warning of a package that is not installed) is said as such, with the cause.
+    @Test func aUsageErrorIsSaidAsSuch() {
+        do {
+            _ = try PythonPack().logReader.read(path: Fixtures.path("pytest/usage-error.txt"))
+            Issue.record("read a log with no test run")
+        } catch {
+            #expect("\(error)".contains("pytest stopped before running any test: UsageError: while parsing the following warning configuration"), "\(error)")
+            #expect("\(error)".contains("No module named 'requests'"), "\(error)")
+        }
+    }
+
     @Test func hintIsKeptApartFromTheMessage() {
         let dialect = PytestDialect()
         let failure = dialect.failure(message: "AttributeError: 'E2EAuthHelper' object has no attribute 'create_test_user_with_token'. Did you mean: 'create_test_user_with_auth'?",

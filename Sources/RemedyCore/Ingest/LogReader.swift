@@ -66,6 +66,7 @@ public struct LogReader: Sendable {
         if bytes[start] == 60 { return .junit }
         let head = String(decoding: bytes.prefix(1 << 20), as: UTF8.self)
         if dialect.recognizesTerminalOutput(head) { return .terminal }
+        if let why = dialect.runnerStopped(head) { throw RemedyError.badInput("\(source): \(why)") }
         throw RemedyError.badInput("\(source): unknown log format (expected pytest's terminal output or a JUnit XML report)")
     }
 }

@@ -13,10 +13,14 @@ public protocol ResultsDialect: Sendable {
     func skip(message: String?, type: String?, text: String) -> Failure
     /// Whether `text` looks like this runner's terminal output.
     func recognizesTerminalOutput(_ text: String) -> Bool
+    /// Why the runner stopped before running any test, when its output says so (a usage
+    /// or configuration error): said instead of "unknown log format".
+    func runnerStopped(_ text: String) -> String?
     /// Reads this runner's terminal output.
     func parseTerminalOutput(_ text: String, source: String) throws -> TestRun
 }
 
 extension ResultsDialect {
     public func testPrefix(classname: String, file: String?) -> (prefix: String, file: String)? { nil }
+    public func runnerStopped(_ text: String) -> String? { nil }
 }

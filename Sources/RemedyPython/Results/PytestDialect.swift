@@ -98,6 +98,18 @@ public struct PytestDialect: ResultsDialect {
         PytestOutputParser.recognizes(text)
     }
 
+    /// pytest's usage and configuration errors ("ERROR: usage: …", "UsageError: while
+    /// parsing the following warning configuration", "INTERNALERROR>"), which come before
+    /// any test runs.
+    public func runnerStopped(_ text: String) -> String? {
+        let lines = PytestOutputParser.stripANSI(text).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let line = lines.first(where: { $0.hasPrefix("UsageError:") || $0.hasPrefix("ERROR: ") || $0.hasPrefix("INTERNALERROR>") }) else { return nil }
+        // The error's last line names the cause ("ModuleNotFoundError: No module named 'requests'").
+        let cause = lines.last { PythonFailureText.splitException($0) != nil && !$0.hasPrefix("File ") }
+        return "pytest stopped before running any test: \(line)" + (cause.map { " (\($0))" } ?? "")
+            + "; fix the test command or the project's pytest configuration, then run the tests again"
+    }
+
     public func parseTerminalOutput(_ text: String, source: String) throws -> TestRun {
         PytestOutputParser(source: source).parse(text)
     }
