@@ -10,7 +10,7 @@ public struct PythonPack: LanguagePack {
     public let actions: [any Action] = PythonPack.builtInActions
 
     /// Every built-in Python action.
-    public static let builtInActions: [any Action] = [AddWrapperMethod(), RenameCallSites(), RewriteImport(), StubModule(), RewriteModuleAttribute(), RenameImportedName(), PytestNoseMethods()]
+    public static let builtInActions: [any Action] = [AddWrapperMethod(), RenameCallSites(), RewriteImport(), StubModule(), RewriteModuleAttribute(), RenameImportedName(), PytestNoseMethods(), EscapeInvalidSequences()]
 
     /// `root` is the repository, used to rebuild node ids from JUnit class names.
     public init(root: String? = nil) {

@@ -78,4 +78,17 @@ import Testing
         #expect(unmasked.first?.cause == "AttributeError: 'Cache' object has no attribute 'fetch'")
         #expect(Verdict.unmasked(targets: ["t1", "t2", "t3"], before: before, after: after, signatures: maker).isEmpty)
     }
+
+    /// A skip the log named by file and line ("tests/x.py:41") is found again by its file
+    /// in a run that names tests by id: still skipped is unchanged, not "not reproduced".
+    @Test func aTestNamedByFileAndLineIsFoundByItsFile() {
+        let hidden = Failure(exceptionType: "ModuleNotFoundError", message: "No module named 'redis'", phase: .skip)
+        let target = maker.signature(for: hidden)
+        var skipped = TestCase(id: "tests/test_cache.py::test_redis", file: "tests/test_cache.py", outcome: .skipped, failure: hidden)
+        skipped.skipReason = "redis not installed"
+        let run = TestRun(cases: [skipped, TestCase(id: "tests/test_cache.py::test_memory", file: "tests/test_cache.py", outcome: .passed)])
+        #expect(Verdict.decide(targets: ["tests/test_cache.py:41", "tests/test_cache.py:41#2"], before: run, after: run, signatures: maker, cause: target).0 == .unchanged)
+        #expect(Verdict.locatedFile("tests/x.py:41#2") == "tests/x.py")
+        #expect(Verdict.locatedFile("tests/x.py") == nil)
+    }
 }

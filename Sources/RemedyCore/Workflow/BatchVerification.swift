@@ -38,8 +38,10 @@ extension FixWorkflow {
         let files = Array(Set(prepared.flatMap(\.files))).sorted()
         say("reproducing \(prepared.count) findings together in \(files.count) test file\(files.count == 1 ? "" : "s")")
         let head = try repository.makeCandidate(run: runID, number: 2_000_000)
-        let before = await reveal(try await timedRun(tests: files, in: head.root).run, in: head.root)
-        try? head.remove()
+        defer { try? head.remove() }
+        // A run that cannot be made leaves every finding to the one-by-one path, which says why.
+        guard let reproduced = try? await timedRun(tests: files, in: head.root) else { return [:] }
+        let before = await reveal(reproduced.run, in: head.root)
         let reproducible = prepared.filter { made in
             if case .notReproduced = Verdict.decide(targets: made.finding.cluster.tests, before: before, after: before,
                                                     signatures: pack.signatureMaker, cause: made.finding.cluster.signature).0 { return false }
@@ -100,7 +102,13 @@ extension FixWorkflow {
         if written {
             let files = Array(Set(group.flatMap { $0.files + $0.guards })).sorted()
             say("verifying findings \(numbers) together: \(files.count) test file\(files.count == 1 ? "" : "s") in one run")
-            let report = try await timedRun(tests: files, in: worktree.root)
+            guard let report = try? await timedRun(tests: files, in: worktree.root) else {
+                say("the joint run of findings \(numbers) could not be made: splitting")
+                let half = group.count / 2
+                var result = try await verify(Array(group[..<half]), before: before, runID: runID, joint: &joint)
+                result.merge(try await verify(Array(group[half...]), before: before, runID: runID, joint: &joint)) { a, _ in a }
+                return result
+            }
             let after = await reveal(report.run, in: worktree.root)
             // Skipped tests that no candidate targets and that run now: some candidate let
             // them run, and a candidate alone may fail them (a dependent fix): split.

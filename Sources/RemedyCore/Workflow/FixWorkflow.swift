@@ -409,10 +409,14 @@ public final class FixWorkflow: @unchecked Sendable {
     /// The test files that hold the cluster's tests (the targets and their neighbours);
     /// for a warning, the test files that reach its cause; empty runs the whole suite.
     func testFiles(of finding: Finding) -> [String] {
-        var files: [String] = []
-        for id in finding.cluster.tests {
-            let file = String(id.split(separator: "::", maxSplits: 1).first ?? Substring(id))
-            if !files.contains(file) { files.append(file) }
+        // The files the dialect gave the tests (a skip can be named by file and line,
+        // `tests/x.py:41`, which is no file to run).
+        var files = finding.cluster.files.filter { $0.tests > 0 }.map(\.path)
+        if files.isEmpty {
+            for id in finding.cluster.tests {
+                let file = String(id.split(separator: "::", maxSplits: 1).first ?? Substring(id))
+                if !files.contains(file) { files.append(file) }
+            }
         }
         if files.isEmpty {
             files = finding.cluster.files.map(\.path).filter { path in
@@ -448,7 +452,11 @@ public final class FixWorkflow: @unchecked Sendable {
             before = reproduced
         } else {
             say("  reproducing in \(files.isEmpty ? "the whole suite" : files.count == 1 ? files[0] : "\(files.count) test files")")
-            before = await reveal(try await timedRun(tests: files, in: candidate.root).run, in: candidate.root)
+            do {
+                before = await reveal(try await timedRun(tests: files, in: candidate.root).run, in: candidate.root)
+            } catch let error as RemedyError {
+                return rejected("the tests could not be run on HEAD: \(error.message)")
+            }
             reproduced = before
         }
         // A failure that does not reproduce is reported so (flaky, or fixed already), never "fixed".
@@ -475,7 +483,12 @@ public final class FixWorkflow: @unchecked Sendable {
         let runFiles = files.isEmpty ? [] : files + guards
         if !guards.isEmpty { say("  guard set: \(guards.count) more test file\(guards.count == 1 ? "" : "s") import what the fix touches") }
         say("  verifying: \(fix.title)")
-        var afterReport = try await timedRun(tests: runFiles, in: candidate.root)
+        var afterReport: TestRunReport
+        do {
+            afterReport = try await timedRun(tests: runFiles, in: candidate.root)
+        } catch let error as RemedyError {
+            return rejected("the tests could not be run after the fix: \(error.message)", notes: fix.notes)
+        }
         var after = await reveal(afterReport.run, in: candidate.root)
         var guarded = before
         if !guards.isEmpty {

@@ -77,6 +77,16 @@ public enum Verdict: Codable, Sendable, Hashable {
         }
     }
 
+    /// The file of an id of the form `path:line` (or `path:line#2`); nil otherwise.
+    static func locatedFile(_ id: String) -> String? {
+        var text = Substring(id)
+        if let hash = text.lastIndex(of: "#"), text[text.index(after: hash)...].allSatisfy(\.isNumber) { text = text[..<hash] }
+        guard let colon = text.lastIndex(of: ":"), colon > text.startIndex else { return nil }
+        let line = text[text.index(after: colon)...]
+        guard !line.isEmpty, line.allSatisfy(\.isNumber) else { return nil }
+        return String(text[..<colon])
+    }
+
     /// Tests other than the targets that the run skipped and that ran after (passing or
     /// failing): some change let them run.
     public static func unskipped(targets: [String], before: TestRun, after: TestRun) -> [String] {
@@ -137,8 +147,16 @@ public enum Verdict: Codable, Sendable, Hashable {
             guard let tests = afterByFile[file], !tests.isEmpty else { return nil }
             return tests.first { $0.outcome.isFailure } ?? tests[0]
         }
+        // A test named by its file and line ("tests/x.py:41", how a log may name a skip):
+        // the tests of that file in a run stand for it, the failing or skipped one first.
+        func located(_ test: String, in run: TestRun) -> TestCase? {
+            guard !test.contains("::"), let file = Self.locatedFile(test) else { return nil }
+            let inFile = run.cases.filter { $0.file == file && $0.id.contains("::") }
+            return inFile.first { $0.outcome.isFailure } ?? inFile.first { $0.outcome == .skipped } ?? inFile.first
+        }
         for test in targets {
-            let b = beforeByID[test], a = afterByID[test] ?? (test.contains("::") ? nil : standIn(for: test))
+            let b = beforeByID[test] ?? located(test, in: before)
+            let a = afterByID[test] ?? located(test, in: after) ?? (test.contains("::") ? nil : standIn(for: test))
             let afterText = a?.failure.map { "\($0.exceptionType): \($0.message.split(separator: "\n").first.map(String.init) ?? "")" }
             changes.append(TestChange(test: test, before: b?.outcome, after: a?.outcome, afterFailure: a?.outcome.isFailure == true ? afterText : nil))
             guard let b, b.outcome.isFailure || b.outcome == .skipped else { continue }

@@ -18,6 +18,8 @@ public enum PythonMessageTemplates {
             (["TypeError"], #"^(?<function>[\w.]+)\(\) missing \d+ required (?<kind>positional|keyword-only) arguments?: "#, "{function}() missing required {kind} arguments"),
             (["TypeError"], #"^(?<function>[\w.]+)\(\) takes \d+ positional arguments? but \d+ (?:were|was) given"#, "{function}() takes a different number of positional arguments"),
             (["DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"], #"^(?<module>[\w.]+) is deprecated[;,]? (?:use|in favou?r of) (?<new>[\w.]+)"#, "{module} is deprecated; use {new}"),
+            // One cause, whichever character follows the backslash: one fix escapes them all.
+            (["DeprecationWarning", "SyntaxWarning"], #"^invalid escape sequence '\\.'"#, "invalid escape sequence"),
         ]
         return TemplateList(specs.map { try! MessageTemplate(exceptionTypes: $0.0, pattern: $0.1, template: $0.2) })
     }
