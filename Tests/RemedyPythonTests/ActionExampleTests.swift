@@ -45,6 +45,22 @@ import RemedyTestSupport
         }
     }
 
+    /// A package that is neither in the repository nor installed did not move: the
+    /// refusal says it is missing, so the user installs it instead of waiting for a fix.
+    @Test func aMissingPackageIsSaidToBeMissing() async throws {
+        let folder = try await TemporaryFolder.committedRepository("missing-package", files: [
+            "app/cache.py": "from remedy_no_such_package.client import Client\n",
+        ])
+        let parameters = ["module": "remedy_no_such_package.client", "name": "", "new": ""]
+        do {
+            _ = try await RewriteImport().fix(ActionRequest(finding: ActionExample.finding(parameters: parameters), parameters: parameters,
+                                                          root: folder.path, interpreter: "python3"))
+            Issue.record("rewrote an import of a package that does not exist")
+        } catch let refusal as ActionRefusal {
+            #expect(refusal.reason.hasPrefix("remedy_no_such_package is not installed for python3 and is not part of the repository"), "\(refusal.reason)")
+        }
+    }
+
     /// The wrapper's output is valid Python: compiled by the real interpreter.
     @Test func wrapperCompiles() async throws {
         let folder = TemporaryFolder()

@@ -130,7 +130,17 @@ public struct RewriteImport: Action {
                 }
             }
             let python = request.interpreter ?? PythonInterpreter.resolve(flag: nil, repository: request.root)
-            guard let home = await InstalledModuleLookup(python: python).modules(defining: names.sorted(), formerly: module).first else { throw refusal }
+            let lookup = InstalledModuleLookup(python: python)
+            guard let home = await lookup.modules(defining: names.sorted(), formerly: module).first else {
+                // A package that is neither in the repository nor installed did not move:
+                // it is missing, and installing it is the fix (not Remedy's to make).
+                let top = String(module.prefix { $0 != "." })
+                let index = PythonModuleIndex(root: request.root)
+                if index.module(top) == nil, !index.modules.keys.contains(where: { $0.hasPrefix(top + ".") }), await lookup.names(in: top).isEmpty {
+                    throw ActionRefusal("\(top) is not installed for \(python) and is not part of the repository: a missing package, not a moved module (install the distribution that provides it); \(refusal.reason)")
+                }
+                throw refusal
+            }
             var asked = request
             asked.parameters["new"] = home
             var fix = try makeFix(asked)
