@@ -1,4 +1,5 @@
 import Foundation
+import RemedyCore
 
 /// The progress line on a terminal: each step's message stays on one line with a spinner
 /// and its running time while the step lasts (a test run can take minutes), and is
@@ -74,8 +75,4 @@ final class LiveLine: @unchecked Sendable {
         guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
         return Int(size.ws_col)
     }
-}
-
-extension Duration {
-    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
