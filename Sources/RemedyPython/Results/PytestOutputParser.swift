@@ -13,10 +13,13 @@ struct PytestOutputParser {
         "PASSED": .passed, "FAILED": .failed, "ERROR": .error, "SKIPPED": .skipped, "XFAIL": .xfailed, "XPASS": .xpassed,
     ]
 
+    /// How pytest begins the report of a conftest that does not import.
+    static let conftestFailure = "ImportError while loading conftest '"
+
     static func recognizes(_ text: String) -> Bool {
         let clean = stripANSI(text)
         if clean.contains("test session starts") || clean.contains("short test summary info") { return true }
-        if clean.contains("ImportError while loading conftest '") { return true }
+        if clean.contains(conftestFailure) { return true }
         for line in clean.split(separator: "\n").prefix(200_000) {
             if let word = line.split(separator: " ", maxSplits: 1).first, outcomeWords[String(word)] != nil, line.contains("::") || line.contains(".py") { return true }
             if finalCounts(String(line)) != nil { return true }
@@ -93,9 +96,10 @@ struct PytestOutputParser {
         // A conftest that does not import stops pytest before the session starts:
         // "ImportError while loading conftest '/abs/tests/conftest.py'." and a short traceback.
         // Every test behind it is cut off; the import failure is the cause, named by the conftest.
-        if let header = sections[0].lines.firstIndex(where: { $0.hasPrefix("ImportError while loading conftest '") }) {
+        let conftestHeader = sections[0].lines.firstIndex { $0.hasPrefix(Self.conftestFailure) }
+        if let header = conftestHeader {
             let headerLine = sections[0].lines[header]
-            let absolute = headerLine.dropFirst("ImportError while loading conftest '".count).prefix { $0 != "'" }
+            let absolute = headerLine.dropFirst(Self.conftestFailure.count).prefix { $0 != "'" }
             let body = Array(sections[0].lines[(header + 1)...])
             // The traceback names the conftest relative to the root: "tests/conftest.py:14: in <module>".
             let relative = body.lazy.compactMap { line -> String? in
@@ -261,7 +265,7 @@ struct PytestOutputParser {
             if listed.total < expected {
                 run.diagnostics.append("\(source): the log names \(listed.total) of the \(expected) tests pytest counted; rerun with -rA (or give the JUnit report) for all")
             }
-        } else if !run.cases.isEmpty, !sections[0].lines.contains(where: { $0.hasPrefix("ImportError while loading conftest '") }) {
+        } else if !run.cases.isEmpty, conftestHeader == nil {
             run.diagnostics.append("\(source): the log ends before pytest's final counts (cut off?); read what it holds")
         }
         return run
