@@ -111,20 +111,9 @@ public struct PytestRunner: TestRunner {
                         failure: Failure(exceptionType: split.type, message: message, frames: [Frame(path: conftest, line: 0)], phase: .collection))
     }
 
-    /// The checkout's `conftest.py` files, shallowest first (three folders deep at most).
+    /// The checkout's `conftest.py` files, shallowest first.
     static func conftests(in directory: String) -> [String] {
-        var found: [String] = []
-        func walk(_ relative: String, _ depth: Int) {
-            let path = relative.isEmpty ? directory : directory + "/" + relative
-            guard depth <= 3, let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
-            for name in names.sorted() where !name.hasPrefix(".") && name != "__pycache__" && name != "node_modules" {
-                let child = relative.isEmpty ? name : relative + "/" + name
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: directory + "/" + child, isDirectory: &isDirectory) else { continue }
-                if isDirectory.boolValue { walk(child, depth + 1) } else if name == "conftest.py" { found.append(child) }
-            }
-        }
-        walk("", 0)
-        return found.sorted { ($0.split(separator: "/").count, $0) < ($1.split(separator: "/").count, $1) }
+        PythonFiles.list(root: directory).filter { ($0 as NSString).lastPathComponent == "conftest.py" }
+            .sorted { ($0.split(separator: "/").count, $0) < ($1.split(separator: "/").count, $1) }
     }
 }
