@@ -49,26 +49,25 @@ public struct InstalledModuleLookup: Sendable {
     /// `old` first; empty when there is none or the interpreter cannot tell.
     public func modules(defining names: [String], formerly old: String) async -> [String] {
         guard !names.isEmpty else { return [] }
-        let process = ChildProcess(executable: python, arguments: ["-I", "-c", Self.script, old, names.joined(separator: ",")],
-                                   directory: FileManager.default.temporaryDirectory.path, timeout: timeout, outputLimit: 1 << 20)
-        var quiet = process
-        quiet.separateErrors = true
-        guard let result = try? await quiet.run(), result.status == 0, !result.timedOut,
-              let line = result.output.split(separator: "\n").last,
-              let found = try? JSONDecoder().decode([String].self, from: Data(line.utf8)) else { return [] }
-        return found
+        return await strings(from: Self.script, [old, names.joined(separator: ",")], outputLimit: 1 << 20)
     }
 
     /// The public names of an installed or standard-library module; empty when it cannot
     /// be imported.
     public func names(in module: String) async -> [String] {
         let script = "import importlib, json, sys, warnings\nwarnings.simplefilter('ignore')\nprint(json.dumps(sorted(dir(importlib.import_module(sys.argv[1])))))\n"
-        var process = ChildProcess(executable: python, arguments: ["-I", "-c", script, module],
-                                   directory: FileManager.default.temporaryDirectory.path, timeout: timeout, outputLimit: 4 << 20)
+        return await strings(from: script, [module], outputLimit: 4 << 20)
+    }
+
+    /// Runs a script with the interpreter, isolated and with the time limit, and reads the
+    /// JSON list of strings on its last line; empty when it fails or prints something else.
+    private func strings(from script: String, _ arguments: [String], outputLimit: Int) async -> [String] {
+        var process = ChildProcess(executable: python, arguments: ["-I", "-c", script] + arguments,
+                                   directory: FileManager.default.temporaryDirectory.path, timeout: timeout, outputLimit: outputLimit)
         process.separateErrors = true
         guard let result = try? await process.run(), result.status == 0, !result.timedOut,
               let line = result.output.split(separator: "\n").last,
-              let names = try? JSONDecoder().decode([String].self, from: Data(line.utf8)) else { return [] }
-        return names
+              let strings = try? JSONDecoder().decode([String].self, from: Data(line.utf8)) else { return [] }
+        return strings
     }
 }
