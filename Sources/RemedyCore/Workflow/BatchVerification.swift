@@ -98,38 +98,30 @@ extension FixWorkflow {
         }
         let numbers = group.map { String($0.finding.number) }.joined(separator: ", ")
         var outcomes: [(Prepared, Verdict, [TestChange])] = []
-        var allVerified = written
-        if written {
-            let files = Array(Set(group.flatMap { $0.files + $0.guards })).sorted()
-            say("verifying findings \(numbers) together: \(files.count) test file\(files.count == 1 ? "" : "s") in one run")
-            guard let report = try? await timedRun(tests: files, in: worktree.root) else {
-                say("the joint run of findings \(numbers) could not be made: splitting")
-                let half = group.count / 2
-                var result = try await verify(Array(group[..<half]), before: before, runID: runID, joint: &joint)
-                result.merge(try await verify(Array(group[half...]), before: before, runID: runID, joint: &joint)) { a, _ in a }
-                return result
-            }
+        // Why the group must be split, when it must.
+        var split: String? = written ? nil : "did not verify them all"
+        let files = Array(Set(group.flatMap { $0.files + $0.guards })).sorted()
+        if written { say("verifying findings \(numbers) together: \(files.count) test file\(files.count == 1 ? "" : "s") in one run") }
+        if written, let report = try? await timedRun(tests: files, in: worktree.root) {
             let after = await reveal(report.run, in: worktree.root)
             // Skipped tests that no candidate targets and that run now: some candidate let
             // them run, and a candidate alone may fail them (a dependent fix): split.
-            var everyBefore = before
-            let known = Set(before.cases.map(\.id))
-            everyBefore.cases += baseline.cases.filter { test in group.contains { $0.guards.contains(test.file) } && !known.contains(test.id) }
-            if !Verdict.unskipped(targets: group.flatMap(\.finding.cluster.tests), before: everyBefore, after: after).isEmpty { allVerified = false }
+            let everyBefore = withGuards(before, Array(Set(group.flatMap(\.guards))))
+            if !Verdict.unskipped(targets: group.flatMap(\.finding.cluster.tests), before: everyBefore, after: after).isEmpty { split = "did not verify them all" }
             for made in group {
-                var guarded = before
-                let known = Set(before.cases.map(\.id))
-                guarded.cases += baseline.cases.filter { made.guards.contains($0.file) && !known.contains($0.id) }
+                let guarded = withGuards(before, made.guards)
                 let (verdict, changes) = Verdict.decide(targets: made.finding.cluster.tests, before: guarded, after: after,
                                                         signatures: pack.signatureMaker, cause: made.finding.cluster.signature)
                 let unmasked = Verdict.unmasked(targets: made.finding.cluster.tests, before: guarded, after: after, signatures: pack.signatureMaker)
                 // Unmasked tests may be any candidate's doing: the one-by-one path tells.
-                if !verdict.isFixed || !unmasked.isEmpty || report.timedOut { allVerified = false }
+                if !verdict.isFixed || !unmasked.isEmpty || report.timedOut { split = "did not verify them all" }
                 outcomes.append((made, verdict, changes))
             }
+        } else if written {
+            split = "could not be made"
         }
-        guard allVerified else {
-            say("the joint run of findings \(numbers) did not verify them all: splitting")
+        if let split {
+            say("the joint run of findings \(numbers) \(split): splitting")
             let half = group.count / 2
             var result = try await verify(Array(group[..<half]), before: before, runID: runID, joint: &joint)
             result.merge(try await verify(Array(group[half...]), before: before, runID: runID, joint: &joint)) { a, _ in a }

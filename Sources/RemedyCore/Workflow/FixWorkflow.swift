@@ -427,6 +427,17 @@ public final class FixWorkflow: @unchecked Sendable {
         return files
     }
 
+    /// A run on HEAD completed with the guard files' outcomes from the run Remedy started
+    /// from (the reproduce run only holds the targets' files): the "before" a regression in
+    /// a guard file is measured against.
+    func withGuards(_ before: TestRun, _ guards: [String]) -> TestRun {
+        guard !guards.isEmpty else { return before }
+        let known = Set(before.cases.map(\.id))
+        var guarded = before
+        guarded.cases += baseline.cases.filter { guards.contains($0.file) && !known.contains($0.id) }
+        return guarded
+    }
+
     /// One strategy in its own worktree. `reproduced` is the run of the cluster's test
     /// files on HEAD: made by the first strategy that gets that far, reused by the others.
     private func attempt(_ strategy: Strategy, for finding: Finding, runID: String, number: Int,
@@ -490,11 +501,7 @@ public final class FixWorkflow: @unchecked Sendable {
             return rejected("the tests could not be run after the fix: \(error.message)", notes: fix.notes)
         }
         var after = await reveal(afterReport.run, in: candidate.root)
-        var guarded = before
-        if !guards.isEmpty {
-            let known = Set(before.cases.map { $0.id })
-            guarded.cases += baseline.cases.filter { guards.contains($0.file) && !known.contains($0.id) }
-        }
+        let guarded = withGuards(before, guards)
         var (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: guarded, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
         var allChanged = changed
         var combined = fix
