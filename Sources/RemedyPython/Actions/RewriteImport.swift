@@ -16,13 +16,17 @@ public struct RewriteImport: Action {
     public init() {}
 
     public func makeFix(_ request: ActionRequest) throws -> Fix {
+        try makeFix(request, index: PythonModuleIndex(root: request.root))
+    }
+
+    /// The fix, reading the repository through an index the caller already built.
+    func makeFix(_ request: ActionRequest, index: PythonModuleIndex) throws -> Fix {
         guard let module = request.parameters["module"], !module.isEmpty else { throw ActionRefusal("needs the module that moved") }
         // `name` may list several names (a,b,c): the ones that moved together.
         let onlyNames = (request.parameters["name"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let onlyName = onlyNames.isEmpty ? nil : onlyNames.joined(separator: ", ")
         let given = request.parameters["new"].flatMap { $0.isEmpty ? nil : $0 }
         let root = request.root
-        let index = PythonModuleIndex(root: root)
         var edits: [Edit] = []
         var notes: [String] = []
         var targets: Set<String> = []
@@ -96,13 +100,15 @@ public struct RewriteImport: Action {
     /// the repository defines them (a standard-library or installed module moved them:
     /// `from collections import Mapping` → `collections.abc`).
     public func fix(_ request: ActionRequest) async throws -> Fix {
+        // The repository is read once, for every question below and the fix itself.
+        let index = PythonModuleIndex(root: request.root)
         // Names that left the old module together: when a rule names one (`Container`) and
         // the statement imports more that the old module lacks and the new one has
         // (`Iterable`, `MutableSet`), they all move in one fix.
         if let module = request.parameters["module"], let new = request.parameters["new"], !new.isEmpty,
            let name = request.parameters["name"], !name.isEmpty, !name.contains(",") {
             var others = Set<String>()
-            for entry in PythonModuleIndex(root: request.root).modules.values {
+            for entry in index.modules.values {
                 for statement in entry.imports where statement.isFrom && statement.level == 0 && statement.module == module && statement.names.contains(where: { $0.name == name }) {
                     others.formUnion(statement.names.map(\.name).filter { $0 != name && $0 != "*" })
                 }
@@ -114,17 +120,17 @@ public struct RewriteImport: Action {
                 if !old.isEmpty, !target.isEmpty, !moving.isEmpty {
                     var asked = request
                     asked.parameters["name"] = ([name] + moving).joined(separator: ",")
-                    return try makeFix(asked)
+                    return try makeFix(asked, index: index)
                 }
             }
         }
         do {
-            return try makeFix(request)
+            return try makeFix(request, index: index)
         } catch let refusal as ActionRefusal {
             guard let module = request.parameters["module"], !module.isEmpty, (request.parameters["new"] ?? "").isEmpty else { throw refusal }
             let onlyName = request.parameters["name"].flatMap { $0.isEmpty ? nil : $0 }
             var names = Set<String>()
-            for entry in PythonModuleIndex(root: request.root).modules.values {
+            for entry in index.modules.values {
                 for statement in entry.imports where statement.isFrom && statement.level == 0 && statement.module == module {
                     names.formUnion(statement.names.map(\.name).filter { $0 != "*" && (onlyName == nil || $0 == onlyName) })
                 }
@@ -135,7 +141,6 @@ public struct RewriteImport: Action {
                 // A package that is neither in the repository nor installed did not move:
                 // it is missing, and installing it is the fix (not Remedy's to make).
                 let top = String(module.prefix { $0 != "." })
-                let index = PythonModuleIndex(root: request.root)
                 if index.module(top) == nil, !index.modules.keys.contains(where: { $0.hasPrefix(top + ".") }), await lookup.names(in: top).isEmpty {
                     throw ActionRefusal("\(top) is not installed for \(python) and is not part of the repository: a missing package, not a moved module (install the distribution that provides it); \(refusal.reason)")
                 }
@@ -143,7 +148,7 @@ public struct RewriteImport: Action {
             }
             var asked = request
             asked.parameters["new"] = home
-            var fix = try makeFix(asked)
+            var fix = try makeFix(asked, index: index)
             fix.notes.append("\(python) says \(names.sorted().joined(separator: ", ")) \(names.count == 1 ? "lives" : "live") in \(home).")
             return fix
         }
