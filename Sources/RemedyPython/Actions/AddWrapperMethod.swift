@@ -103,21 +103,22 @@ public struct AddWrapperMethod: Action {
         if !hint.isEmpty, let method = methods.first(where: { $0.name == hint }) {
             return (method, "chosen from Python's hint \"Did you mean: '\(hint)'\"")
         }
-        var scored = methods.map { ($0, NameSimilarity.score(name, $0.name)) }.sorted { $0.1 > $1.1 }
+        var candidates = methods.map(\.name)
         // A public name was renamed to a public name: a private helper (`_parse`) is taken
         // only when no public method is similar enough.
         if !name.hasPrefix("_") {
-            let publicOnes = scored.filter { !$0.0.name.hasPrefix("_") }
-            if let top = publicOnes.first, top.1 >= Self.threshold { scored = publicOnes }
+            let publicOnes = candidates.filter { !$0.hasPrefix("_") }
+            if NameSimilarity.closest(to: name, among: publicOnes, threshold: Self.threshold) != .none { candidates = publicOnes }
         }
-        guard let best = scored.first, best.1 >= Self.threshold else {
+        switch NameSimilarity.closest(to: name, among: candidates, threshold: Self.threshold) {
+        case .none:
             let names = methods.map(\.name).joined(separator: ", ")
             throw ActionRefusal("\(cls.name) has no method like \(name) (methods: \(names.isEmpty ? "none" : names))")
+        case let .tie(first, second):
+            throw ActionRefusal("\(cls.name).\(first) and \(cls.name).\(second) are equally like \(name); give the delegate explicitly")
+        case let .best(best, score):
+            return (methods.first { $0.name == best }!, String(format: "chosen as the most similar name (%.2f)", score))
         }
-        if scored.count > 1, abs(scored[1].1 - best.1) < 1e-9 {
-            throw ActionRefusal("\(cls.name).\(best.0.name) and \(cls.name).\(scored[1].0.name) are equally like \(name); give the delegate explicitly")
-        }
-        return (best.0, String(format: "chosen as the most similar name (%.2f)", best.1))
     }
 
     func wrapper(named name: String, delegate: PythonDefinition, in cls: PythonDefinition, className: String, lineBreak: String) -> String {

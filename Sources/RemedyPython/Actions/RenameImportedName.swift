@@ -56,18 +56,18 @@ public struct RenameImportedName: Action {
               let name = request.parameters["name"], !name.isEmpty else { return try makeFix(request) }
         let python = request.interpreter ?? PythonInterpreter.resolve(flag: nil, repository: request.root)
         let names = await InstalledModuleLookup(python: python).names(in: module)
-        let scored = names.filter { $0 != name && !$0.hasPrefix("_") }.map { ($0, NameSimilarity.score(name, $0)) }.sorted { $0.1 > $1.1 }
-        guard let best = scored.first, best.1 >= Self.threshold else {
+        switch NameSimilarity.closest(to: name, among: names.filter { $0 != name && !$0.hasPrefix("_") }, threshold: Self.threshold) {
+        case .none:
             throw ActionRefusal("\(module) has no name like \(name)\(names.isEmpty ? " (the interpreter could not import it)" : "")")
+        case let .tie(first, second):
+            throw ActionRefusal("\(module).\(first) and \(module).\(second) are equally like \(name); name the new one with `new`")
+        case let .best(best, score):
+            var asked = request
+            asked.parameters["new"] = best
+            var fix = try makeFix(asked)
+            fix.notes.append(String(format: "\(python) lists \(module).\(best) as the name most like \(name) (%.2f).", score))
+            return fix
         }
-        if scored.count > 1, abs(scored[1].1 - best.1) < 1e-9 {
-            throw ActionRefusal("\(module).\(best.0) and \(module).\(scored[1].0) are equally like \(name); name the new one with `new`")
-        }
-        var asked = request
-        asked.parameters["new"] = best.0
-        var fix = try makeFix(asked)
-        fix.notes.append(String(format: "\(python) lists \(module).\(best.0) as the name most like \(name) (%.2f).", best.1))
-        return fix
     }
 
     public var examples: [ActionExample] {

@@ -13,6 +13,23 @@ public enum NameSimilarity {
         return 0.5 * wordScore + 0.5 * letterScore
     }
 
+    /// What choosing the candidate most like a name came to.
+    public enum Choice: Equatable {
+        case best(String, score: Double)
+        /// None is similar enough.
+        case none
+        /// Two are the most similar, equally.
+        case tie(String, String)
+    }
+
+    /// The candidate most like `name`, when it reaches `threshold` and no other is as like.
+    public static func closest(to name: String, among candidates: [String], threshold: Double) -> Choice {
+        let scored = candidates.map { ($0, score(name, $0)) }.sorted { $0.1 > $1.1 }
+        guard let best = scored.first, best.1 >= threshold else { return .none }
+        if scored.count > 1, abs(scored[1].1 - best.1) < 1e-9 { return .tie(best.0, scored[1].0) }
+        return .best(best.0, score: best.1)
+    }
+
     static func words(_ name: String) -> [String] {
         var words: [String] = []
         var current = ""
