@@ -226,6 +226,17 @@ public final class Repository: SourceControl {
         return result
     }
 
+    /// For an interrupted run: removes Remedy's worktrees and temporary branches and calls
+    /// `finish` (which exits) while still holding the lock every git operation takes, so a
+    /// run still going on another thread cannot create a worktree after the cleanup.
+    public func removeCandidatesThenFinish(_ finish: () -> Never) -> Never {
+        GitSerial.lock.lock()
+        _ = try? removeStaleCandidates()
+        finish()
+    }
+
+    /// Removes the worktrees and temporary branches an earlier run left; returns how many
+    /// worktrees there were.
     public func removeStaleCandidates() throws -> Int {
         GitSerial.lock.lock()
         defer { GitSerial.lock.unlock() }

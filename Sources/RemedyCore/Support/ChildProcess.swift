@@ -115,8 +115,13 @@ public struct ChildProcess: Sendable {
                       timedOut: group.killed, seconds: (ContinuousClock.now - started).seconds)
     }
 
-    /// Kills every process group still registered (on SIGINT/SIGTERM).
+    /// Kills every process group still registered (on SIGINT/SIGTERM); from then on a child
+    /// that starts is killed at once, so a run that goes on while the handler cleans up
+    /// cannot leave a test process behind.
     public static func killAll() { ProcessGroupBox.killAll() }
+
+    /// True once `killAll` was called: the run is being interrupted.
+    public static var isStopping: Bool { ProcessGroupBox.isStopping }
 }
 
 extension Duration {
@@ -134,7 +139,11 @@ final class ProcessGroupBox: @unchecked Sendable {
 
     func set(_ value: pid_t) {
         lock.withLock { pid = value }
-        Self.liveLock.withLock { _ = Self.live.insert(value) }
+        let stopping = Self.liveLock.withLock {
+            Self.live.insert(value)
+            return Self.stopping
+        }
+        if stopping { kill() }
     }
 
     var killed: Bool { lock.withLock { wasKilled } }
@@ -152,8 +161,13 @@ final class ProcessGroupBox: @unchecked Sendable {
         Self.liveLock.withLock { _ = Self.live.remove(pid) }
     }
 
+    private nonisolated(unsafe) static var stopping = false
+
+    static var isStopping: Bool { liveLock.withLock { stopping } }
+
     static func killAll() {
         liveLock.withLock {
+            stopping = true
             for pid in live { _ = Glibc.kill(-pid, SIGKILL) }
         }
     }

@@ -188,7 +188,9 @@ public final class FixWorkflow: @unchecked Sendable {
         var summary = try await fix(testRun, runID: runID, head: head)
         try await rerunWithEveryFix(&summary, before: testRun, runID: runID)
         entry.finished = Date()
-        entry.status = "done"
+        // A run whose tests were killed by SIGINT/SIGTERM ends here only by racing the
+        // handler's exit; its verdicts are not to be trusted.
+        entry.status = ChildProcess.isStopping ? "interrupted" : "done"
         entry.summary = summary
         try? journal.write(entry)
         return summary

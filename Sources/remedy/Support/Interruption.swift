@@ -48,10 +48,13 @@ enum Interruption {
         FileHandle.standardError.write(Data("remedy: interrupted: stopping the tests and removing Remedy's worktrees\n".utf8))
         ChildProcess.killAll()
         let (repository, lockFile) = lock.withLock { (repositoryPath, lockPath) }
-        if let repository, let handle = try? Repository(path: repository) {
-            _ = try? handle.removeStaleCandidates()
+        let finish: () -> Never = {
+            if let lockFile { unlink(lockFile) }
+            exit(exitCode)
         }
-        if let lockFile { unlink(lockFile) }
-        exit(exitCode)
+        if let repository, let handle = try? Repository(path: repository) {
+            handle.removeCandidatesThenFinish(finish)
+        }
+        finish()
     }
 }
