@@ -9,8 +9,9 @@ import RemedyPython
 // Top-level code runs on the main actor; the benchmark is one function called from it.
 @MainActor func benchmark() throws {
 let arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "stream" { return try streamBenchmark(Array(arguments.dropFirst())) }
 guard arguments.first == "match" else {
-    FileHandle.standardError.write(Data("usage: remedy-bench match [FAILURES] [RULES]\n".utf8))
+    FileHandle.standardError.write(Data("usage: remedy-bench match [FAILURES] [RULES] | remedy-bench stream REPORT [RUNS]\n".utf8))
     exit(2)
 }
 let failureCount = arguments.dropFirst().first.flatMap { Int($0) } ?? 10_000

@@ -69,25 +69,84 @@ import RemedyTestSupport
 
 /// The streamed triage of one JUnit report equals the triage of the run read whole.
 @Suite struct StreamedTriageTests {
+    /// Each fixture read in one pass and in two halves (the split forced on a small
+    /// report), skips held back for the probe or counted at once.
     @Test(arguments: ["pytest/demo-xunit1.xml", "pytest/demo-xunit2.xml", "pytest/grown-xunit1.xml", "pytest/collection-error-xunit1.xml",
-                      "junit/xmlrunner-unittest.xml", "junit/ant-junit4.xml"])
-    func streamingGivesTheSameReport(fixture: String) throws {
+                      "junit/xmlrunner-unittest.xml", "junit/ant-junit4.xml"], [false, true])
+    func streamingGivesTheSameReport(fixture: String, inHalves: Bool) throws {
         let root = Fixtures.packageRoot + "/demo"
         let pack = PythonPack(root: root)
         let bytes = Fixtures.bytes(fixture)
         let run = try pack.logReader.read(bytes: bytes, source: fixture)
         let whole = Triage(signatures: pack.signatureMaker, scanner: pack.scanner, root: root).clusters(of: run)
 
-        var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
-        let leftover = JUnitStream(dialect: pack.dialect).stream(bytes: bytes, source: fixture, into: &accumulator)
-        for testCase in leftover.skipped { accumulator.add(testCase) }
-        let streamed = accumulator.clusters(scanner: pack.scanner, root: root)
+        for holdSkips in [true, false] {
+            var stream = JUnitStream(dialect: pack.dialect)
+            stream.parallelThreshold = inHalves ? 1 : .max
+            var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
+            let leftover = stream.stream(bytes: bytes, source: fixture, into: &accumulator, holdSkips: holdSkips)
+            #expect(leftover.skipped.isEmpty == (!holdSkips || run.totals.skipped == 0))
+            for testCase in leftover.skipped { accumulator.add(testCase) }
+            let streamed = accumulator.clusters(scanner: pack.scanner, root: root)
 
-        #expect(accumulator.totals == run.totals)
-        #expect(streamed.map(\.signature.hash) == whole.map(\.signature.hash))
-        #expect(streamed.map(\.tests) == whole.map(\.tests))
-        #expect(streamed.map(\.files) == whole.map(\.files))
-        #expect(leftover.diagnostics.isEmpty)
+            #expect(accumulator.totals == run.totals)
+            #expect(streamed.map(\.signature.hash) == whole.map(\.signature.hash))
+            #expect(streamed.map(\.tests) == whole.map(\.tests))
+            #expect(streamed.map(\.files) == whole.map(\.files))
+            #expect(streamed.map(\.phases) == whole.map(\.phases))
+            #expect(streamed.map(\.outcomes) == whole.map(\.outcomes))
+            #expect(leftover.diagnostics.isEmpty)
+        }
+    }
+
+    /// A report whose halves share files, causes, skip reasons and even a repeated test:
+    /// read in two halves it gives what one pass gives, in the same order.
+    @Test func halvesMergeAsOnePass() throws {
+        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?><testsuites><testsuite name=\"pytest\" tests=\"1200\">"
+        for k in 0..<1200 {
+            let file = "tests.test_m\(k % 17)"
+            // test_110 fails in the first half and again, with the same message, in the second.
+            let name = k == 1122 ? "test_110" : "test_\(k)"
+            let classname = k == 1122 ? "tests.test_m8.TestC" : "\(file).Test\(["A", "B", "C"][k % 3])"
+            let open = "<testcase classname=\"\(classname)\" name=\"\(name)\" time=\"0.01\""
+            switch k % 11 {
+            case 0, 5: xml += open + "><failure message=\"AttributeError: &apos;Client&apos; object has no attribute &apos;m\(k % 4)&apos;\">t</failure></testcase>"
+            case 3: xml += open + "><error message=\"failed on setup with &quot;ModuleNotFoundError: No module named &apos;x\(k % 2)&apos;&quot;\">e</error></testcase>"
+            case 7: xml += open + "><skipped type=\"pytest.skip\" message=\"reason \(k % 3)\">\(file).py:3: reason \(k % 3)</skipped></testcase>"
+            default: xml += k % 2 == 0 ? open + "/>" : open + "></testcase>"
+            }
+        }
+        xml += "</testsuite></testsuites>\n"
+        let bytes = Array(xml.utf8)
+        let pack = PythonPack(root: "/nonexistent")
+        func read(_ threshold: Int) -> (TriageAccumulator, [Cluster]) {
+            var stream = JUnitStream(dialect: pack.dialect)
+            stream.parallelThreshold = threshold
+            var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
+            let leftover = stream.stream(bytes: bytes, source: "gen.xml", into: &accumulator, holdSkips: false)
+            #expect(leftover.diagnostics.isEmpty, "\(leftover.diagnostics)")
+            #expect(leftover.parts == (threshold == 1 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1))
+            return (accumulator, accumulator.clusters(scanner: nil, root: nil))
+        }
+        let (one, onePass) = read(.max)
+        let (two, halves) = read(1)
+        #expect(one.totals.total == 1200 && one.totals.skipped > 0 && one.totals.errors > 0)
+        #expect(two.totals == one.totals)
+        #expect(two.files.map(\.path) == one.files.map(\.path))
+        #expect(two.files.map(\.totals) == one.files.map(\.totals))
+        #expect(halves.map(\.signature.hash) == onePass.map(\.signature.hash))
+        #expect(halves.map(\.tests) == onePass.map(\.tests))
+        #expect(halves.map(\.files) == onePass.map(\.files))
+        #expect(halves.map(\.outcomes) == onePass.map(\.outcomes))
+        #expect(halves.map(\.phases) == onePass.map(\.phases))
+        #expect(halves.map(\.example) == onePass.map(\.example))
+        #expect(halves.map(\.hint) == onePass.map(\.hint))
+        #expect(two.skipReasons.map(\.reason) == one.skipReasons.map(\.reason))
+        #expect(two.skipReasons.map(\.tests) == one.skipReasons.map(\.tests))
+        #expect(two.skipReasons.map(\.files) == one.skipReasons.map(\.files))
+        #expect(onePass.count >= 6)
+        #expect(onePass.flatMap(\.tests).filter { $0 == "tests/test_m8.py::TestC::test_110" }.count == 1)
+        #expect(onePass.filter { !$0.isSkip }.map(\.tests.count).reduce(0, +) == one.totals.failed + one.totals.errors - 1)
     }
 
     @Test func aCutOffReportIsSaidSo() {

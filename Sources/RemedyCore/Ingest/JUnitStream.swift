@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// Streams a JUnit report into a `TriageAccumulator` without building the run: passing
@@ -8,6 +9,8 @@ import Glibc
 /// For the `triage` of large reports; `JUnitReader` builds the whole `TestRun`.
 public struct JUnitStream: Sendable {
     public var dialect: any ResultsDialect
+    /// Reports from this size on are read in two halves on two cores (when there are two).
+    public var parallelThreshold = 4 << 20
 
     public init(dialect: any ResultsDialect) { self.dialect = dialect }
 
@@ -15,23 +18,57 @@ public struct JUnitStream: Sendable {
     public struct Leftover: Sendable {
         public var skipped: [TestCase] = []
         public var diagnostics: [String] = []
+        /// How many parts of the report were read side by side (1 or 2).
+        public var parts = 1
     }
 
     private struct Range { var start = 0, end = 0; var isEmpty: Bool { end <= start } }
 
-    public func stream(bytes: [UInt8], source: String, into accumulator: inout TriageAccumulator) -> Leftover {
-        bytes.withUnsafeBufferPointer { stream(buffer: $0, source: source, into: &accumulator) }
+    public func stream(bytes: [UInt8], source: String, into accumulator: inout TriageAccumulator, holdSkips: Bool = true) -> Leftover {
+        bytes.withUnsafeBufferPointer { stream(buffer: $0, source: source, into: &accumulator, holdSkips: holdSkips) }
     }
 
     /// Streams a buffer (a mapped file); `release` is told, every few megabytes, a range
     /// that will not be read again, so a mapping's pages can be given back. (Two halves on
     /// two cores were tried and measured slower here: both cores share one memory path.)
+    /// With `holdSkips` (the default) skipped tests are handed back rather than counted,
+    /// for a probe to look behind them first.
     public func stream(buffer p: UnsafeBufferPointer<UInt8>, source: String, into accumulator: inout TriageAccumulator,
-                       release: (Swift.Range<Int>) -> Void = { _ in }) -> Leftover {
+                       holdSkips: Bool = true, release: (Swift.Range<Int>) -> Void = { _ in }) -> Leftover {
         let n = p.count
         var leftover = Leftover()
         var cases = 0, cutOff = false
-        (cases, cutOff) = scan(p, 0..<n, into: &accumulator, skipped: &leftover.skipped, release: release)
+        if n >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1, let split = Self.splitPoint(p) {
+            // Two halves on two cores, each into its own accumulator; the second half is
+            // merged after the first, as if read in one pass.
+            var second = accumulator.emptyCopy()
+            var halves: [(cases: Int, cutOff: Bool, skipped: [TestCase])] = [(0, false, []), (0, false, [])]
+            withUnsafeMutablePointer(to: &accumulator) { first in
+                withUnsafeMutablePointer(to: &second) { other in
+                    halves.withUnsafeMutableBufferPointer { results in
+                        withoutActuallyEscaping(release) { release in
+                            let shared = UnsafeSendable((self, p, split, holdSkips, first, other, results, release))
+                            let body: @Sendable (Int) -> Void = { half in
+                                let (stream, p, split, holdSkips, first, other, results, release) = shared.value
+                                var skipped: [TestCase] = []
+                                let range = half == 0 ? 0..<split : split..<p.count
+                                let (cases, cutOff) = stream.scan(p, range, into: &(half == 0 ? first : other).pointee, skipped: &skipped,
+                                                                  holdSkips: holdSkips, release: release)
+                                results[half] = (cases, cutOff, skipped)
+                            }
+                            DispatchQueue.concurrentPerform(iterations: 2, execute: body)
+                        }
+                    }
+                }
+            }
+            accumulator.merge(second)
+            leftover.parts = 2
+            cases = halves[0].cases + halves[1].cases
+            cutOff = halves[0].cutOff || halves[1].cutOff
+            leftover.skipped = halves[0].skipped + halves[1].skipped
+        } else {
+            (cases, cutOff) = scan(p, 0..<n, into: &accumulator, skipped: &leftover.skipped, holdSkips: holdSkips, release: release)
+        }
         if cutOff || (cases > 0 && XMLScanner.find(Array("</testsuite".utf8), in: p, from: max(0, n - 4096)) == nil) {
             leftover.diagnostics.append("\(source): the report is cut off; read \(cases) test case(s) before the end")
         }
@@ -39,158 +76,249 @@ public struct JUnitStream: Sendable {
         return leftover
     }
 
+    /// What a class name (with its file attribute) resolves to, once per distinct pair.
+    private struct KnownClass { var slot: Int; var file: String; var prefix: String? }
+
+    /// A failure read once per distinct message, and its cluster's slot.
+    private struct KnownFailure { var failure: Failure; var cluster: Int? }
+
+    /// The attributes the triage reads, as byte ranges of the report.
+    private struct Attributes {
+        var classname = Range(), name = Range(), file = Range(), message = Range(), type = Range()
+    }
+
     /// Reads the test cases that start in `range` (the last may run past its end); the
-    /// count read and whether the report broke off.
+    /// count read and whether the report broke off. A passing test costs a tag scan, one
+    /// hash of its class name and a table probe: no string, no allocation.
     private func scan(_ p: UnsafeBufferPointer<UInt8>, _ range: Swift.Range<Int>, into accumulator: inout TriageAccumulator,
-                      skipped: inout [TestCase], release: (Swift.Range<Int>) -> Void) -> (cases: Int, cutOff: Bool) {
-        // Class name (and file attribute) → the file's slot, its path and the test ids' prefix,
-        // computed once per distinct pair.
-        var files: [UInt64: (slot: Int, file: String, prefix: String?)] = [:]
-        // Failure message → failure and its cluster's slot, read once per distinct message.
-        var failures: [UInt64: (failure: Failure, cluster: Int?)] = [:]
-        var cases = 0
+                      skipped: inout [TestCase], holdSkips: Bool, release: (Swift.Range<Int>) -> Void) -> (cases: Int, cutOff: Bool) {
+        guard let base = p.baseAddress else { return (0, false) }
         let n = p.count
+        var classIndex = HashIndex(), classes: [KnownClass] = []
+        var failureIndex = HashIndex(), failures: [KnownFailure] = []
+        // Passing tests per file slot, handed to the accumulator at the end.
+        var passedBySlot: [Int] = []
+        var cases = 0
         var cutOff = false
         var released = range.lowerBound
-        do {
-            @inline(__always) func hash(_ r: Range, _ seed: UInt64 = 0xcbf29ce484222325) -> UInt64 {
-                Self.hash(p, r.start, r.end, seed: seed)
-            }
-            @inline(__always) func string(_ r: Range) -> String {
-                XMLScanner.decodeOrEmpty(p, r.start, r.end)
-            }
-            @inline(__always) func matches(_ at: Int, _ word: StaticString) -> Bool {
-                word.withUTF8Buffer { w in
-                    guard at + w.count <= n else { return false }
-                    var k = 0
-                    while k < w.count { if p[at + k] != w[k] { return false }; k += 1 }
-                    return true
+
+        @inline(__always) func hash(_ r: Range, _ seed: UInt64 = 0xcbf29ce484222325) -> UInt64 { Self.hash(p, r.start, r.end, seed: seed) }
+        @inline(__always) func string(_ r: Range) -> String { XMLScanner.decodeOrEmpty(p, r.start, r.end) }
+        @inline(__always) func optionalString(_ r: Range) -> String? { r.isEmpty ? nil : string(r) }
+        @inline(__always) func matches(_ at: Int, _ word: StaticString) -> Bool {
+            at + word.utf8CodeUnitCount <= n && memcmp(base + at, word.utf8Start, word.utf8CodeUnitCount) == 0
+        }
+        @inline(__always) func find(_ byte: UInt8, from: Int) -> Int? {
+            guard from < n, let found = memchr(base + from, Int32(byte), n - from) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+        /// Reads attributes from `i` (just after the tag name) to the tag's end; nil when
+        /// the report ends first, else whether the tag closes itself.
+        func readAttributes(_ i: inout Int, into found: inout Attributes) -> Bool? {
+            while i < n {
+                let b = p[i]
+                if b == 62 { i += 1; return false }
+                if b == 47, i + 1 < n, p[i + 1] == 62 { i += 2; return true }
+                if XMLScanner.isSpace(b) { i += 1; continue }
+                let keyStart = i
+                while i < n, p[i] != 61, p[i] != 62, !XMLScanner.isSpace(p[i]) { i += 1 }
+                let keyLength = i - keyStart
+                while i < n, p[i] != 34, p[i] != 39 { if p[i] == 62 { return nil }; i += 1 }
+                guard i < n, let close = find(p[i], from: i + 1) else { return nil }
+                let value = Range(start: i + 1, end: close)
+                i = close + 1
+                switch keyLength {
+                case 4:
+                    if matches(keyStart, "name") { found.name = value }
+                    else if matches(keyStart, "file") { found.file = value }
+                    else if matches(keyStart, "type") { found.type = value }
+                case 7 where matches(keyStart, "message"): found.message = value
+                case 9 where matches(keyStart, "classname"): found.classname = value
+                default: break
                 }
             }
-            /// Reads attributes from `i` (just after the tag name) to `>`; returns the end and self-closing.
-            func attributes(_ i: inout Int, _ visit: (Range, Range) -> Void) -> Bool? {
-                while i < n {
-                    let b = p[i]
-                    if b == 62 { i += 1; return false }
-                    if b == 47, i + 1 < n, p[i + 1] == 62 { i += 2; return true }
-                    if XMLScanner.isSpace(b) { i += 1; continue }
-                    let keyStart = i
-                    while i < n, p[i] != 61, p[i] != 62, !XMLScanner.isSpace(p[i]) { i += 1 }
-                    let key = Range(start: keyStart, end: i)
-                    while i < n, p[i] != 34, p[i] != 39 { if p[i] == 62 { return nil }; i += 1 }
-                    guard i < n else { return nil }
-                    let quote = p[i]
-                    let valueStart = i + 1
-                    i = valueStart
-                    while i < n, p[i] != quote { i += 1 }
-                    guard i < n else { return nil }
-                    visit(key, Range(start: valueStart, end: i))
-                    i += 1
-                }
-                return nil
+            return nil
+        }
+
+        var i = range.lowerBound
+        while i < range.upperBound {
+            guard let lt = find(60, from: i), lt < range.upperBound else { break }
+            i = lt + 1
+            guard matches(i, "testcase"), i + 8 < n, XMLScanner.isSpace(p[i + 8]) || p[i + 8] == 47 || p[i + 8] == 62 else { continue }
+            i += 8
+            var attributes = Attributes()
+            guard let selfClosing = readAttributes(&i, into: &attributes) else { cutOff = true; break }
+            cases += 1
+            if lt - released > 8 << 20 {
+                release(released..<lt)
+                released = lt
             }
-            var i = range.lowerBound
-            while i < range.upperBound {
-                // Next '<'.
-                guard let lt = XMLScanner.find(60, in: p, from: i), lt < range.upperBound else { break }
-                i = lt + 1
-                guard matches(i, "testcase"), i + 8 < n, XMLScanner.isSpace(p[i + 8]) || p[i + 8] == 47 || p[i + 8] == 62 else { continue }
-                i += 8
-                var classname = Range(), name = Range(), file = Range(), time = Range()
-                guard let selfClosing = attributes(&i, { key, value in
-                    switch key.end - key.start {
-                    case 9 where matches(key.start, "classname"): classname = value
-                    case 4 where matches(key.start, "name"): name = value
-                    case 4 where matches(key.start, "file"): file = value
-                    case 4 where matches(key.start, "time"): time = value
-                    default: break
-                    }
-                }) else { cutOff = true; break }
-                cases += 1
-                if lt - released > 8 << 20 {
-                    release(released..<lt)
-                    released = lt
-                }
-                let fileKey = hash(file, hash(classname))
-                let known: (slot: Int, file: String, prefix: String?)
-                if let cached = files[fileKey] {
-                    known = cached
+            let known: Int
+            let key = hash(attributes.file, hash(attributes.classname))
+            if let at = classIndex.find(key) {
+                known = at
+            } else {
+                let fileAttribute = optionalString(attributes.file)
+                let made: KnownClass
+                if let prefixed = dialect.testPrefix(classname: string(attributes.classname), file: fileAttribute) {
+                    made = KnownClass(slot: accumulator.fileSlot(prefixed.file), file: prefixed.file, prefix: prefixed.prefix)
                 } else {
-                    let fileAttribute = file.isEmpty ? nil : string(file)
-                    if let prefixed = dialect.testPrefix(classname: string(classname), file: fileAttribute) {
-                        known = (accumulator.fileSlot(prefixed.file), prefixed.file, prefixed.prefix)
-                    } else {
-                        let path = dialect.testIdentity(classname: string(classname), name: "x", file: fileAttribute).file
-                        known = (accumulator.fileSlot(path), path, nil)
-                    }
-                    files[fileKey] = known
+                    let path = dialect.testIdentity(classname: string(attributes.classname), name: "x", file: fileAttribute).file
+                    made = KnownClass(slot: accumulator.fileSlot(path), file: path, prefix: nil)
                 }
-                if selfClosing { accumulator.addOutcome(.passed, fileSlot: known.slot); continue }
-                // Children up to </testcase>: the first failure, error or skip decides.
-                var outcome = Outcome.passed
-                var failure: Failure? = nil
-                var cluster: Int? = nil
-                while i < n {
-                    guard let next = XMLScanner.find(60, in: p, from: i) else { i = n; break }
-                    i = next + 1
-                    if matches(i, "/testcase") {
-                        guard let close = XMLScanner.find(62, in: p, from: i) else { i = n; break }
-                        i = close + 1
-                        break
-                    }
-                    let tag: String
-                    if matches(i, "failure") { tag = "failure"; i += 7 }
-                    else if matches(i, "error") { tag = "error"; i += 5 }
-                    else if matches(i, "skipped") { tag = "skipped"; i += 7 }
-                    else { continue }
-                    var message = Range(), type = Range()
-                    guard let childClosed = attributes(&i, { key, value in
-                        if key.end - key.start == 7, matches(key.start, "message") { message = value }
-                        if key.end - key.start == 4, matches(key.start, "type") { type = value }
-                    }) else { cutOff = true; break }
-                    var text = Range(start: i, end: i)
-                    if !childClosed {
-                        let closing = "</" + tag + ">"
-                        let end = XMLScanner.find(Array(closing.utf8), in: p, from: i) ?? n
-                        text = Range(start: i, end: end)
-                        i = min(n, end + closing.utf8.count)
-                    }
-                    guard outcome == .passed else { continue } // the first child decides
-                    outcome = Outcome.junit(tag: tag, type: type.isEmpty ? nil : string(type))
-                    // Read each distinct message once; "collection failure" and empty messages carry the cause in the text.
-                    let generic = message.isEmpty || matches(message.start, "collection failure")
-                    let key = hash(type, hash(message, UInt64(tag.utf8.count)))
-                    if !generic, let cached = failures[key] {
-                        failure = cached.failure
-                        cluster = cached.cluster
-                    } else {
-                        let textString = XMLScanner.decodeOrEmpty(p, text.start, text.end, cdata: true)
-                        let made = tag == "skipped"
-                            ? dialect.skip(message: message.isEmpty ? nil : string(message), type: type.isEmpty ? nil : string(type), text: textString)
-                            : dialect.failure(message: message.isEmpty ? nil : string(message), type: type.isEmpty ? nil : string(type), text: textString, outcome: outcome)
-                        failure = made
-                        if outcome.isFailure { cluster = accumulator.clusterSlot(for: made) }
-                        if !generic { failures[key] = (made, cluster) }
-                    }
+                known = classes.count
+                classes.append(made)
+                classIndex.insert(key, known)
+                if made.slot >= passedBySlot.count { passedBySlot += repeatElement(0, count: made.slot + 1 - passedBySlot.count) }
+            }
+            // A passing test: closed at once, or by "</testcase>" right after its tag.
+            if selfClosing || matches(i, "</testcase>") {
+                if !selfClosing { i += 11 }
+                passedBySlot[classes[known].slot] += 1
+                continue
+            }
+            // Children up to </testcase>: the first failure, error or skip decides.
+            var outcome = Outcome.passed
+            var failure: Failure? = nil
+            var cluster: Int? = nil
+            while i < n {
+                guard let next = find(60, from: i) else { i = n; break }
+                i = next + 1
+                if matches(i, "/testcase") {
+                    guard let close = find(62, from: i) else { i = n; break }
+                    i = close + 1
+                    break
                 }
-                if cutOff { break }
-                if outcome == .passed { accumulator.addOutcome(.passed, fileSlot: known.slot); continue }
-                let id = known.prefix.map { $0 + string(name) }
-                    ?? dialect.testIdentity(classname: string(classname), name: string(name), file: file.isEmpty ? nil : string(file)).id
-                let duration = time.isEmpty ? nil : Double(string(time))
-                let testCase = TestCase(id: id, file: known.file, outcome: outcome, failure: failure, duration: duration)
-                if outcome == .skipped {
-                    skipped.append(testCase)
+                let tag: StaticString, closing: StaticString
+                if matches(i, "failure") { tag = "failure"; closing = "</failure>"; i += 7 }
+                else if matches(i, "error") { tag = "error"; closing = "</error>"; i += 5 }
+                else if matches(i, "skipped") { tag = "skipped"; closing = "</skipped>"; i += 7 }
+                else { continue }
+                var child = Attributes()
+                guard let childClosed = readAttributes(&i, into: &child) else { cutOff = true; break }
+                var text = Range(start: i, end: i)
+                if !childClosed {
+                    let end = closing.withUTF8Buffer { XMLScanner.find($0, in: p, from: i) } ?? n
+                    text = Range(start: i, end: end)
+                    i = min(n, end + closing.utf8CodeUnitCount)
+                }
+                guard outcome == .passed else { continue } // the first child decides
+                let tagName = tag.description
+                outcome = Outcome.junit(tag: tagName, type: optionalString(child.type))
+                // Read each distinct message once; "collection failure" and empty messages carry the cause in the text.
+                let generic = child.message.isEmpty || matches(child.message.start, "collection failure")
+                let key = hash(child.type, hash(child.message, UInt64(tag.utf8CodeUnitCount)))
+                if !generic, let at = failureIndex.find(key) {
+                    failure = failures[at].failure
+                    cluster = failures[at].cluster
                 } else {
-                    accumulator.add(testCase, fileSlot: known.slot, clusterSlot: outcome.isFailure ? cluster : nil)
+                    let textString = XMLScanner.decodeOrEmpty(p, text.start, text.end, cdata: true)
+                    let made = tagName == "skipped"
+                        ? dialect.skip(message: optionalString(child.message), type: optionalString(child.type), text: textString)
+                        : dialect.failure(message: optionalString(child.message), type: optionalString(child.type), text: textString, outcome: outcome)
+                    failure = made
+                    if outcome.isFailure || !holdSkips { cluster = accumulator.clusterSlot(for: made) }
+                    if !generic {
+                        failureIndex.insert(key, failures.count)
+                        failures.append(KnownFailure(failure: made, cluster: cluster))
+                    }
                 }
+            }
+            if cutOff { break }
+            let resolved = classes[known]
+            if outcome == .passed { passedBySlot[resolved.slot] += 1; continue }
+            let id = resolved.prefix.map { $0 + string(attributes.name) }
+                ?? dialect.testIdentity(classname: string(attributes.classname), name: string(attributes.name), file: optionalString(attributes.file)).id
+            // Durations are not part of a triage: not read here.
+            let testCase = TestCase(id: id, file: resolved.file, outcome: outcome, failure: failure)
+            if outcome == .skipped && holdSkips {
+                skipped.append(testCase)
+            } else {
+                accumulator.add(testCase, fileSlot: resolved.slot, clusterSlot: outcome.isFailure || outcome == .skipped ? cluster : nil)
             }
         }
+        for (slot, count) in passedBySlot.enumerated() where count > 0 { accumulator.addOutcome(.passed, fileSlot: slot, count: count) }
         return (cases, cutOff)
     }
 }
 
+/// An open-addressing table from a 64-bit hash (already well mixed) to an index: the
+/// streaming reader's lookups, without hashing the hash again.
+struct HashIndex {
+    private var keys: [UInt64]
+    private var values: [Int]
+    private var count = 0
+    private var mask: Int
+
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        keys = Array(repeating: 0, count: size)
+        values = Array(repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// 0 marks an empty bucket, so a key of 0 is stored as 1.
+    @inline(__always) private static func stored(_ key: UInt64) -> UInt64 { key == 0 ? 1 : key }
+
+    @inline(__always) private func bucket(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E3779B97F4A7C15) >> 32) & mask }
+
+    @inline(__always) func find(_ key: UInt64) -> Int? {
+        let key = Self.stored(key)
+        var at = bucket(key)
+        while true {
+            let found = keys[at]
+            if found == key { return values[at] }
+            if found == 0 { return nil }
+            at = (at + 1) & mask
+        }
+    }
+
+    mutating func insert(_ key: UInt64, _ value: Int) {
+        if (count + 1) * 2 > keys.count { grow() }
+        let key = Self.stored(key)
+        var at = bucket(key)
+        while keys[at] != 0 && keys[at] != key { at = (at + 1) & mask }
+        if keys[at] == 0 { count += 1 }
+        keys[at] = key
+        values[at] = value
+    }
+
+    private mutating func grow() {
+        let (oldKeys, oldValues) = (keys, values)
+        keys = Array(repeating: 0, count: oldKeys.count * 2)
+        values = Array(repeating: 0, count: oldKeys.count * 2)
+        mask = keys.count - 1
+        count = 0
+        for (key, value) in zip(oldKeys, oldValues) where key != 0 { insert(key, value) }
+    }
+}
+
 extension JUnitStream {
+    /// Where a report can be cut in two: the start of a `<testcase` near the middle that
+    /// directly follows the end of another test case (so it is markup, not text that
+    /// happens to hold the word). Nil when no such place is found.
+    static func splitPoint(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
+        var from = p.count / 2
+        var tries = 0
+        while tries < 1000, let at = XMLScanner.find(Array("<testcase".utf8), in: p, from: from), at < p.count * 3 / 4 {
+            var before = at
+            while before > 0, XMLScanner.isSpace(p[before - 1]) { before -= 1 }
+            let closing = Array("</testcase>".utf8)
+            if before >= closing.count, p[(before - closing.count)..<before].elementsEqual(closing) { return at }
+            if before >= 2, p[before - 2] == 47, p[before - 1] == 62 { return at }
+            from = at + 1
+            tries += 1
+        }
+        return nil
+    }
+
+    /// The same hash over a string's UTF-8.
+    static func hash(_ text: String) -> UInt64 {
+        var text = text
+        return text.withUTF8 { hash($0, 0, $0.count, seed: 0xcbf29ce484222325) }
+    }
+
     /// FNV-1a over bytes start..<end, eight at a time.
     @inline(__always)
     static func hash(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, seed: UInt64) -> UInt64 {
@@ -252,4 +380,11 @@ extension XMLScanner {
         }
         return decode(p, start, end)
     }
+}
+
+/// A value handed to the other core by a caller that guarantees the two never touch the
+/// same memory (each half of a report writes its own accumulator and result slot).
+struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

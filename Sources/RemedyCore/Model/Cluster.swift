@@ -98,15 +98,23 @@ public struct TriageAccumulator {
     private var fileIndex: [String: Int] = [:]
     private var builders: [ClusterBuilder] = []
     private var builderIndex: [String: Int] = [:]
-    private var signatureCache: [String: Signature] = [:]
+    private var signatureCache: [SignatureKey: Signature] = [:]
+    /// What a signature depends on: the cache's key.
+    private struct SignatureKey: Hashable { var skip: Bool; var exceptionType: String; var firstLine: String }
     private let signatures: SignatureMaker
 
     public init(signatures: SignatureMaker) { self.signatures = signatures }
 
+    /// A new, empty accumulator with the same signature maker.
+    public func emptyCopy() -> TriageAccumulator { TriageAccumulator(signatures: signatures) }
+
     /// Skipped tests by the reason the run gave, with the causes a probe found behind them.
     public private(set) var skipReasons: [(reason: String, tests: Int, files: [String], hides: [String])] = []
     private var skipIndex: [String: Int] = [:]
-    private var skipFiles: [Set<String>] = []
+    /// The file slots of each skip reason's tests.
+    private var skipFiles: [Set<Int>] = []
+    /// The same slots in the order of `skipReasons[n].files`.
+    private var skipFileOrder: [[Int]] = []
 
     /// A warning the run printed becomes a cluster of its own (phase `warning`).
     public mutating func add(_ warning: TestWarning) {
@@ -139,11 +147,17 @@ public struct TriageAccumulator {
         files[fileSlot].totals.add(outcome)
     }
 
+    /// `count` tests of one file with one outcome.
+    public mutating func addOutcome(_ outcome: Outcome, fileSlot: Int, count: Int) {
+        totals.add(outcome, count: count)
+        files[fileSlot].totals.add(outcome, count: count)
+    }
+
     /// The slot of the cluster a failure (or skip) belongs to, made on first sight; the
     /// signature is computed once per exception type and first line.
     public mutating func clusterSlot(for failure: Failure) -> Int {
         let firstLine = Self.firstLine(failure.message)
-        let key = "\(failure.phase == .skip ? "s" : "f")\u{0}\(failure.exceptionType)\u{0}\(firstLine)"
+        let key = SignatureKey(skip: failure.phase == .skip, exceptionType: failure.exceptionType, firstLine: firstLine)
         let signature: Signature
         if let cached = signatureCache[key] {
             signature = cached
@@ -171,16 +185,55 @@ public struct TriageAccumulator {
             let hidden = testCase.skipReason != nil ? testCase.failure.map { "\($0.exceptionType): \($0.message)" } : nil
             if let at = skipIndex[reason] {
                 skipReasons[at].tests += 1
-                if skipFiles[at].insert(testCase.file).inserted { skipReasons[at].files.append(testCase.file) }
+                if skipFiles[at].insert(fileSlot).inserted {
+                    skipReasons[at].files.append(testCase.file)
+                    skipFileOrder[at].append(fileSlot)
+                }
                 if let hidden, !skipReasons[at].hides.contains(hidden) { skipReasons[at].hides.append(hidden) }
             } else {
                 skipIndex[reason] = skipReasons.count
-                skipFiles.append([testCase.file])
+                skipFiles.append([fileSlot])
+                skipFileOrder.append([fileSlot])
                 skipReasons.append((reason, 1, [testCase.file], hidden.map { [$0] } ?? []))
             }
         }
         guard let clusterSlot, let failure = testCase.failure else { return }
         builders[clusterSlot].add(testCase, failure, fileSlot: fileSlot)
+    }
+
+    /// Adds what another accumulator read — the part of a report after this one's — as if
+    /// its tests had come here one by one: files, clusters and skip reasons keep the order
+    /// they were first seen in, a test already in a cluster is not counted twice.
+    public mutating func merge(_ other: TriageAccumulator) {
+        totals.add(other.totals)
+        let fileSlots = other.files.map { fileSlot($0.path) }
+        for (slot, file) in zip(fileSlots, other.files) { files[slot].totals.add(file.totals) }
+        for builder in other.builders {
+            if let at = builderIndex[builder.signature.hash] {
+                builders[at].absorb(builder, fileSlots: fileSlots)
+            } else {
+                builderIndex[builder.signature.hash] = builders.count
+                let adopted = ClusterBuilder(signature: builder.signature, failure: builder.firstFailure, message: builder.message)
+                adopted.hint = nil
+                adopted.absorb(builder, fileSlots: fileSlots)
+                builders.append(adopted)
+            }
+        }
+        for (n, skip) in other.skipReasons.enumerated() {
+            let slots = other.skipFiles[n].map { fileSlots[$0] }
+            if let at = skipIndex[skip.reason] {
+                skipReasons[at].tests += skip.tests
+                for (file, slot) in zip(skip.files, other.skipFileOrder[n]) where skipFiles[at].insert(fileSlots[slot]).inserted {
+                    skipReasons[at].files.append(file)
+                }
+                for hidden in skip.hides where !skipReasons[at].hides.contains(hidden) { skipReasons[at].hides.append(hidden) }
+            } else {
+                skipIndex[skip.reason] = skipReasons.count
+                skipFiles.append(Set(slots))
+                skipFileOrder.append(other.skipFileOrder[n].map { fileSlots[$0] })
+                skipReasons.append(skip)
+            }
+        }
     }
 
     static func firstLine(_ message: String) -> String {
@@ -222,10 +275,16 @@ final class ClusterBuilder {
     let signature: Signature
     let exceptionType: String
     let message: String
+    let firstFailure: Failure
     var hint: String?
     var phases: [Phase]
     var tests: [String] = []
-    var seen: Set<String> = []
+    /// Each test's outcome, phase and file slot, beside `tests`: what merging needs.
+    var testOutcomes: [Outcome] = []
+    var testPhases: [Phase] = []
+    var testFiles: [Int] = []
+    /// Test id hash → its index in `tests`: a repeated test is counted once.
+    var seen = HashIndex(capacity: 16)
     var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
     var fileOrder: [Int] = []
     var testsPerFile: [Int: Int] = [:]
@@ -236,20 +295,40 @@ final class ClusterBuilder {
         self.signature = signature
         exceptionType = failure.exceptionType
         self.message = message
+        firstFailure = failure
         hint = failure.hint
         phases = [failure.phase]
         frames = failure.frames
     }
 
     func add(_ testCase: TestCase, _ failure: Failure, fileSlot: Int) {
-        guard seen.insert(testCase.id).inserted else { return }
-        if tests.isEmpty { example = testCase.id }
-        tests.append(testCase.id)
-        outcomes[Outcome.allCases.firstIndex(of: testCase.outcome)!] += 1
-        if !phases.contains(failure.phase) { phases.append(failure.phase) }
-        if hint == nil { hint = failure.hint }
+        add(id: testCase.id, outcome: testCase.outcome, phase: failure.phase, hint: failure.hint, fileSlot: fileSlot)
+    }
+
+    func add(id: String, outcome: Outcome, phase: Phase, hint: String?, fileSlot: Int) {
+        let key = JUnitStream.hash(id)
+        if let at = seen.find(key), tests[at] == id || tests.contains(id) { return }
+        seen.insert(key, tests.count)
+        if tests.isEmpty { example = id }
+        tests.append(id)
+        testOutcomes.append(outcome)
+        testPhases.append(phase)
+        testFiles.append(fileSlot)
+        outcomes[outcome.index] += 1
+        if !phases.contains(phase) { phases.append(phase) }
+        if self.hint == nil { self.hint = hint }
         if testsPerFile[fileSlot] == nil { fileOrder.append(fileSlot) }
         testsPerFile[fileSlot, default: 0] += 1
+    }
+
+    /// Adds another builder's tests, in order, its file slots mapped to this one's.
+    func absorb(_ other: ClusterBuilder, fileSlots: [Int]) {
+        for at in other.tests.indices {
+            add(id: other.tests[at], outcome: other.testOutcomes[at], phase: other.testPhases[at],
+                hint: at == 0 ? other.hint : nil, fileSlot: fileSlots[other.testFiles[at]])
+        }
+        for phase in other.phases where !phases.contains(phase) { phases.append(phase) }
+        if hint == nil { hint = other.hint }
     }
 
     func cluster(files: [(path: String, totals: Totals)]) -> Cluster {
@@ -258,5 +337,19 @@ final class ClusterBuilder {
         return Cluster(signature: signature, exceptionType: exceptionType, message: message, hint: hint, phases: phases, tests: tests,
                        outcomes: counts, files: fileOrder.map { FileImpact(path: files[$0].path, tests: testsPerFile[$0]!, callSites: 0) },
                        example: example, frames: frames)
+    }
+}
+
+extension Outcome {
+    /// The position in `allCases`, without building the array.
+    var index: Int {
+        switch self {
+        case .passed: 0
+        case .failed: 1
+        case .error: 2
+        case .skipped: 3
+        case .xfailed: 4
+        case .xpassed: 5
+        }
     }
 }

@@ -113,16 +113,21 @@ public struct Totals: Codable, Sendable, Hashable {
         for testCase in cases { add(testCase.outcome) }
     }
 
-    public mutating func add(_ outcome: Outcome) {
-        total += 1
+    public mutating func add(_ outcome: Outcome, count: Int = 1) {
+        total += count
         switch outcome {
-        case .passed: passed += 1
-        case .failed: failed += 1
-        case .error: errors += 1
-        case .skipped: skipped += 1
-        case .xfailed: xfailed += 1
-        case .xpassed: xpassed += 1
+        case .passed: passed += count
+        case .failed: failed += count
+        case .error: errors += count
+        case .skipped: skipped += count
+        case .xfailed: xfailed += count
+        case .xpassed: xpassed += count
         }
+    }
+
+    public mutating func add(_ other: Totals) {
+        total += other.total; passed += other.passed; failed += other.failed; errors += other.errors
+        skipped += other.skipped; xfailed += other.xfailed; xpassed += other.xpassed
     }
 
     /// Tests that ran (not skipped, not expected to fail).

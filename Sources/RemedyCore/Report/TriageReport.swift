@@ -125,17 +125,43 @@ public struct Style: Sendable {
 /// Aligned plain-text tables.
 public enum TextTable {
     public static func render(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = [], indent: String = "  ") -> String {
-        var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            var text = indent + cells.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
-                return rightAligned.contains(i) ? pad + cell : cell + pad
-            }.joined(separator: "  ")
-            while text.last == " " { text.removeLast() }
-            return text
+        let headerWidths = header.map(width)
+        let rowWidths = rows.map { $0.map(width) }
+        var widths = headerWidths
+        for row in rowWidths { for (i, w) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], w) } }
+        let lineLength = indent.utf8.count + widths.reduce(0, +) + 2 * max(0, widths.count - 1) + 1
+        var out = ""
+        out.reserveCapacity(lineLength * (rows.count + 1))
+        func line(_ cells: [String], _ cellWidths: [Int]) {
+            out += indent
+            // Padding is written only when something follows it: no trailing blanks.
+            var pending = 0
+            for (i, cell) in cells.enumerated() where i < widths.count {
+                let pad = max(0, widths[i] - cellWidths[i])
+                if i > 0 { pending += 2 }
+                if rightAligned.contains(i) { pending += pad }
+                if !cell.isEmpty {
+                    if pending > 0 { out += String(repeating: " ", count: pending) }
+                    out += cell
+                    pending = 0
+                }
+                if !rightAligned.contains(i) { pending += pad }
+            }
+            while out.utf8.last == 32 { out.removeLast() }
         }
-        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+        line(header, headerWidths)
+        for (row, rowWidth) in zip(rows, rowWidths) {
+            out += "\n"
+            line(row, rowWidth)
+        }
+        return out
+    }
+
+    /// Columns a cell takes: its bytes when ASCII, else its characters.
+    private static func width(_ cell: String) -> Int {
+        var ascii = true
+        for byte in cell.utf8 where byte >= 0x80 { ascii = false; break }
+        return ascii ? cell.utf8.count : cell.count
     }
 }
 

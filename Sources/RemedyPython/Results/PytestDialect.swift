@@ -32,37 +32,75 @@ public struct PytestDialect: ResultsDialect {
     /// per class name: the streaming reader keeps what it returns, `testIdentity` caches it.
     public func testPrefix(classname: String, file: String?) -> (prefix: String, file: String)? {
         guard !classname.isEmpty else { return nil }
-        let parts = classname.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map { Substring($0) }
-        var moduleCount = parts.count
-        let path: String
-        if let file {
-            let module = String(file.dropLast(file.hasSuffix(".py") ? 3 : 0)).replacingOccurrences(of: "/", with: ".")
-            if classname.hasPrefix(module + ".") { moduleCount = module.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).count }
-            path = file
-        } else {
-            // The longest prefix that is a file of the repository; when the repository does
-            // not hold these tests (a report read elsewhere), pytest's Test* class names decide.
-            var found = false
-            if let root, moduleCounts.exists(root + "/" + parts[0]) || moduleCounts.exists(root + "/" + parts[0] + ".py") {
-                for count in stride(from: parts.count, through: 1, by: -1) {
-                    let candidate = parts[0..<count].joined(separator: "/") + ".py"
-                    if moduleCounts.exists(root + "/" + candidate) { moduleCount = count; found = true; break }
+        var classname = classname
+        return classname.withUTF8 { bytes -> (prefix: String, file: String)? in
+            // Where each dot-separated part ends.
+            var ends: [Int] = []
+            for (at, byte) in bytes.enumerated() where byte == UInt8(ascii: ".") { ends.append(at) }
+            ends.append(bytes.count)
+            func part(_ k: Int) -> UnsafeBufferPointer<UInt8> {
+                let start = k == 0 ? 0 : ends[k - 1] + 1
+                return UnsafeBufferPointer(rebasing: bytes[start..<ends[k]])
+            }
+            var moduleCount = ends.count
+            let path: String
+            if let file {
+                let module = String(file.dropLast(file.hasSuffix(".py") ? 3 : 0)).replacingOccurrences(of: "/", with: ".")
+                let moduleBytes = module.utf8.count
+                if moduleBytes < bytes.count, bytes[moduleBytes] == UInt8(ascii: "."), bytes.starts(with: module.utf8) {
+                    moduleCount = ends.firstIndex(of: moduleBytes).map { $0 + 1 } ?? moduleCount
+                }
+                path = file
+            } else {
+                // The longest prefix that is a file of the repository; when the repository does
+                // not hold these tests (a report read elsewhere), pytest's Test* class names decide.
+                var found = false
+                if let root, moduleCounts.rootHolds(String(decoding: part(0), as: UTF8.self), root: root) {
+                    for count in stride(from: ends.count, through: 1, by: -1) {
+                        let candidate = Self.modulePath(bytes, end: ends[count - 1])
+                        if moduleCounts.exists(root + "/" + candidate) { moduleCount = count; found = true; break }
+                    }
+                }
+                if !found, let firstClass = (0..<ends.count).first(where: { Self.startsUppercase(part($0)) }), firstClass > 0 {
+                    moduleCount = firstClass
+                }
+                path = Self.modulePath(bytes, end: ends[moduleCount - 1])
+            }
+            // path::Class::Inner:: — the class parts with "::" for each dot, in one allocation.
+            let classes = UnsafeBufferPointer(rebasing: bytes[min(bytes.count, ends[moduleCount - 1] + 1)...])
+            let dots = ends.count - moduleCount
+            var pathBytes = path
+            let prefix = pathBytes.withUTF8 { head in
+                String(unsafeUninitializedCapacity: head.count + classes.count + dots + 4) { out in
+                    var at = 0
+                    for byte in head { out[at] = byte; at += 1 }
+                    out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":"); at += 2
+                    guard !classes.isEmpty else { return at }
+                    for byte in classes {
+                        if byte == UInt8(ascii: ".") { out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":"); at += 2 }
+                        else { out[at] = byte; at += 1 }
+                    }
+                    out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":")
+                    return at + 2
                 }
             }
-            if !found, let firstClass = parts.firstIndex(where: Self.startsUppercase), firstClass > 0 {
-                moduleCount = firstClass
-            }
-            path = parts[0..<moduleCount].joined(separator: "/") + ".py"
+            return (prefix, path)
         }
-        var prefix = path + "::"
-        for part in parts[moduleCount...] { prefix += part; prefix += "::" }
-        return (prefix, path)
     }
 
-    private static func startsUppercase(_ part: Substring) -> Bool {
-        guard let byte = part.utf8.first else { return false }
+    /// "a/b/c.py" for the class name's bytes up to `end` ("a.b.c"), in one allocation.
+    private static func modulePath(_ bytes: UnsafeBufferPointer<UInt8>, end: Int) -> String {
+        String(unsafeUninitializedCapacity: end + 3) { out in
+            for at in 0..<end { out[at] = bytes[at] == UInt8(ascii: ".") ? UInt8(ascii: "/") : bytes[at] }
+            out[end] = UInt8(ascii: "."); out[end + 1] = UInt8(ascii: "p"); out[end + 2] = UInt8(ascii: "y")
+            return end + 3
+        }
+    }
+
+    private static func startsUppercase(_ part: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let byte = part.first else { return false }
         if byte < 0x80 { return byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
-        return part.first?.isUppercase == true
+        return String(decoding: part, as: UTF8.self).first?.isUppercase == true
     }
 
     public func failure(message: String?, type: String?, text: String, outcome: Outcome) -> Failure {
@@ -123,6 +161,17 @@ final class ModuleCountCache: @unchecked Sendable {
     private var existing: [String: Bool] = [:]
 
     func lookup(_ classname: String) -> (String, String)? { lock.withLock { entries[classname] } }
+
+    private var holding: [String: Bool] = [:]
+
+    /// Whether the repository holds a folder or module named `part` (a class name's first
+    /// part), asked once per part.
+    func rootHolds(_ part: String, root: String) -> Bool {
+        if let known = lock.withLock({ holding[part] }) { return known }
+        let found = exists(root + "/" + part) || exists(root + "/" + part + ".py")
+        lock.withLock { holding[part] = found }
+        return found
+    }
 
     /// Whether a file exists, asked of the file system once per path.
     func exists(_ path: String) -> Bool {

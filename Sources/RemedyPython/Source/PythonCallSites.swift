@@ -12,9 +12,18 @@ public struct PythonCallSites: CallSiteScanner {
         // Only causes the scan can find; no file is read for the others.
         let scannable = signatures.indices.filter { signatures[$0].parameters["name"] != nil && signatures[$0].kind == "AttributeError" || signatures[$0].parameters["module"] != nil }
         guard !scannable.isEmpty else { return counts }
+        // A report read away from its repository names files that are not here: one look
+        // per top folder rather than a failed open per file.
+        var folderExists: [Substring: Bool] = [:]
         for file in files where file.hasSuffix(".py") {
-            guard let data = FileManager.default.contents(atPath: root + "/" + file), data.count < 8 << 20 else { continue }
-            let source = PythonSource(bytes: Array(data))
+            if let slash = file.firstIndex(of: "/") {
+                let folder = file[..<slash]
+                let exists = folderExists[folder] ?? (access(root + "/" + folder, F_OK) == 0)
+                folderExists[folder] = exists
+                if !exists { continue }
+            }
+            guard let bytes = FileBytes.read(root + "/" + file, limit: 8 << 20) else { continue }
+            let source = PythonSource(bytes: bytes)
             for index in scannable {
                 let signature = signatures[index]
                 var n = 0

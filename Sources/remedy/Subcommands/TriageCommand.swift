@@ -41,35 +41,27 @@ struct TriageCommand: AsyncParsableCommand {
     }
 
     /// The log, mapped, when it is one JUnit report (a large one is streamed, not built).
-    private func readJUnit(_ path: String, pack: PythonPack) throws -> Data? {
-        guard path != "-", let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return nil }
-        let head = [UInt8](data.prefix(65536))
+    private func readJUnit(_ path: String, pack: PythonPack) throws -> MappedFile? {
+        guard path != "-", let file = MappedFile(path: path) else { return nil }
+        let head = file.withBytes { Array($0.prefix(65536)) }
         guard (try? pack.logReader.detect(bytes: head, source: path)) == .junit else { return nil }
         // A report that is not JUnit at its root gets LogReader's error.
         guard String(decoding: head.prefix(4096), as: UTF8.self).contains("<testsuite") else { return nil }
-        return data
+        return file
     }
 
     /// Triage of JUnit reports, streamed into one run: passing tests are only counted, and
     /// each mapped file's pages are given back as the reading moves on.
-    private func streamed(_ reports: [(source: String, data: Data)], pack: PythonPack, root: String) async throws {
+    private func streamed(_ reports: [(source: String, file: MappedFile)], pack: PythonPack, root: String) async throws {
         // The playbooks load on another core while the reports stream.
         let common = self.common
         let loading = Task.detached { try common.loadRules(pack: pack, configuration: RemedyConfiguration.load(repository: root)) }
         var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
         var skippedCases: [TestCase] = []
         var diagnostics: [String] = []
-        for (source, data) in reports {
-            let leftover = data.withUnsafeBytes { raw in
-                let buffer = raw.bindMemory(to: UInt8.self)
-                let base = UInt(bitPattern: raw.baseAddress)
-                return JUnitStream(dialect: pack.dialect).stream(buffer: buffer, source: source, into: &accumulator) { range in
-                    // Whole pages inside the range only.
-                    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-                    let start = (range.lowerBound + page - 1) / page * page, end = range.upperBound / page * page
-                    guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: base + UInt(start)) else { return }
-                    madvise(pointer, end - start, MADV_DONTNEED)
-                }
+        for (source, file) in reports {
+            let leftover = file.withBytes { bytes in
+                JUnitStream(dialect: pack.dialect).stream(buffer: bytes, source: source, into: &accumulator, holdSkips: !probe.noProbe, release: file.release)
             }
             skippedCases += leftover.skipped
             diagnostics += leftover.diagnostics

@@ -1,0 +1,26 @@
+import Glibc
+
+/// Reads a whole small file with plain system calls: for scans that visit thousands of
+/// files, where a missing one must cost no more than a failed `open`.
+public enum FileBytes {
+    /// The file's bytes; nil when it is missing, not a regular file, or larger than `limit`.
+    public static func read(_ path: String, limit: Int) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, Int(status.st_size) <= limit else { return nil }
+        let size = Int(status.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, filled in
+            filled = 0
+            while filled < size {
+                let got = Glibc.read(descriptor, buffer.baseAddress! + filled, size - filled)
+                if got < 0, errno == EINTR { continue }
+                if got <= 0 { failed = got < 0; break }
+                filled += got
+            }
+        }
+        return failed ? nil : bytes
+    }
+}
