@@ -2,9 +2,10 @@ import Foundation
 import Glibc
 
 /// Streams a JUnit report into a `TriageAccumulator` without building the run: passing
-/// tests are counted by file straight from their attributes' bytes, and only failing,
-/// erroring and skipped tests become `TestCase`s. Failures with the same message are read
-/// once. What the accumulator must not see yet (skips, for the probe) is handed back.
+/// tests are counted by file straight from their attributes' bytes, failing, erroring and
+/// skipped tests go to their clusters with no `TestCase` made, failures with the same
+/// message are read once, and a large report is read by two cores in halves. What the
+/// accumulator must not see yet (skips, for the probe) is handed back.
 ///
 /// For the `triage` of large reports; `JUnitReader` builds the whole `TestRun`.
 public struct JUnitStream: Sendable {
@@ -29,9 +30,7 @@ public struct JUnitStream: Sendable {
     }
 
     /// Streams a buffer (a mapped file); `release` is told, every few megabytes, a range
-    /// that will not be read again, so a mapping's pages can be given back. (Two halves on
-    /// two cores were tried and measured slower here: both cores share one memory path.)
-    /// With `holdSkips` (the default) skipped tests are handed back rather than counted,
+    /// that will not be read again, so a mapping's pages can be given back. With `holdSkips` (the default) skipped tests are handed back rather than counted,
     /// for a probe to look behind them first.
     public func stream(buffer p: UnsafeBufferPointer<UInt8>, source: String, into accumulator: inout TriageAccumulator,
                        holdSkips: Bool = true, release: (Swift.Range<Int>) -> Void = { _ in }) -> Leftover {
@@ -39,33 +38,8 @@ public struct JUnitStream: Sendable {
         var leftover = Leftover()
         var cases = 0, cutOff = false
         if n >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1, let split = Self.splitPoint(p) {
-            // Two halves on two cores, each into its own accumulator; the second half is
-            // merged after the first, as if read in one pass.
-            var second = accumulator.emptyCopy()
-            var halves: [(cases: Int, cutOff: Bool, skipped: [TestCase])] = [(0, false, []), (0, false, [])]
-            withUnsafeMutablePointer(to: &accumulator) { first in
-                withUnsafeMutablePointer(to: &second) { other in
-                    halves.withUnsafeMutableBufferPointer { results in
-                        withoutActuallyEscaping(release) { release in
-                            let shared = UnsafeSendable((self, p, split, holdSkips, first, other, results, release))
-                            let body: @Sendable (Int) -> Void = { half in
-                                let (stream, p, split, holdSkips, first, other, results, release) = shared.value
-                                var skipped: [TestCase] = []
-                                let range = half == 0 ? 0..<split : split..<p.count
-                                let (cases, cutOff) = stream.scan(p, range, into: &(half == 0 ? first : other).pointee, skipped: &skipped,
-                                                                  holdSkips: holdSkips, release: release)
-                                results[half] = (cases, cutOff, skipped)
-                            }
-                            DispatchQueue.concurrentPerform(iterations: 2, execute: body)
-                        }
-                    }
-                }
-            }
-            accumulator.merge(second)
+            (cases, cutOff, leftover.skipped) = inHalves(p, split: split, into: &accumulator, holdSkips: holdSkips, release: release)
             leftover.parts = 2
-            cases = halves[0].cases + halves[1].cases
-            cutOff = halves[0].cutOff || halves[1].cutOff
-            leftover.skipped = halves[0].skipped + halves[1].skipped
         } else {
             (cases, cutOff) = scan(p, 0..<n, into: &accumulator, skipped: &leftover.skipped, holdSkips: holdSkips, release: release)
         }
@@ -76,11 +50,38 @@ public struct JUnitStream: Sendable {
         return leftover
     }
 
+    /// The report read as two halves on two cores, each into its own accumulator; the
+    /// second is merged after the first, as if the report had been read in one pass.
+    private func inHalves(_ p: UnsafeBufferPointer<UInt8>, split: Int, into accumulator: inout TriageAccumulator, holdSkips: Bool,
+                          release: (Swift.Range<Int>) -> Void) -> (cases: Int, cutOff: Bool, skipped: [TestCase]) {
+        var second = accumulator.emptyCopy()
+        var halves: [(cases: Int, cutOff: Bool, skipped: [TestCase])] = [(0, false, []), (0, false, [])]
+        withUnsafeMutablePointer(to: &accumulator) { first in
+            withUnsafeMutablePointer(to: &second) { other in
+                halves.withUnsafeMutableBufferPointer { results in
+                    withoutActuallyEscaping(release) { release in
+                        let shared = UnsafeSendable((self, p, split, holdSkips, first, other, results, release))
+                        DispatchQueue.concurrentPerform(iterations: 2) { half in
+                            let (stream, p, split, holdSkips, first, other, results, release) = shared.value
+                            var skipped: [TestCase] = []
+                            let range = half == 0 ? 0..<split : split..<p.count
+                            let (cases, cutOff) = stream.scan(p, range, into: &(half == 0 ? first : other).pointee, skipped: &skipped,
+                                                              holdSkips: holdSkips, release: release)
+                            results[half] = (cases, cutOff, skipped)
+                        }
+                    }
+                }
+            }
+        }
+        accumulator.merge(second)
+        return (halves[0].cases + halves[1].cases, halves[0].cutOff || halves[1].cutOff, halves[0].skipped + halves[1].skipped)
+    }
+
     /// What a class name (with its file attribute) resolves to, once per distinct pair.
     private struct KnownClass { var slot: Int; var file: String; var prefix: String? }
 
     /// A failure read once per distinct message, and its cluster's slot.
-    private struct KnownFailure { var failure: Failure; var cluster: Int? }
+    private struct KnownFailure { var failure: Failure; var cluster: Int?; var skipReason: Int? }
 
     /// The attributes the triage reads, as byte ranges of the report.
     private struct Attributes {
@@ -106,7 +107,19 @@ public struct JUnitStream: Sendable {
         @inline(__always) func string(_ r: Range) -> String { XMLScanner.decodeOrEmpty(p, r.start, r.end) }
         @inline(__always) func optionalString(_ r: Range) -> String? { r.isEmpty ? nil : string(r) }
         @inline(__always) func matches(_ at: Int, _ word: StaticString) -> Bool {
-            at + word.utf8CodeUnitCount <= n && memcmp(base + at, word.utf8Start, word.utf8CodeUnitCount) == 0
+            let count = word.utf8CodeUnitCount
+            guard at + count <= n else { return false }
+            let a = UnsafeRawPointer(base + at), b = UnsafeRawPointer(word.utf8Start)
+            // Words of 4 to 16 bytes (every tag and attribute name here): two overlapping loads.
+            if count >= 8, count <= 16 {
+                return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                    && a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            }
+            if count >= 4, count < 8 {
+                return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                    && a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            }
+            return memcmp(a, b, count) == 0
         }
         @inline(__always) func find(_ byte: UInt8, from: Int) -> Int? {
             guard from < n, let found = memchr(base + from, Int32(byte), n - from) else { return nil }
@@ -181,6 +194,7 @@ public struct JUnitStream: Sendable {
             var outcome = Outcome.passed
             var failure: Failure? = nil
             var cluster: Int? = nil
+            var skipReason: Int? = nil
             while i < n {
                 guard let next = find(60, from: i) else { i = n; break }
                 i = next + 1
@@ -211,6 +225,7 @@ public struct JUnitStream: Sendable {
                 if !generic, let at = failureIndex.find(key) {
                     failure = failures[at].failure
                     cluster = failures[at].cluster
+                    skipReason = failures[at].skipReason
                 } else {
                     let textString = XMLScanner.decodeOrEmpty(p, text.start, text.end, cdata: true)
                     let made = tagName == "skipped"
@@ -218,23 +233,25 @@ public struct JUnitStream: Sendable {
                         : dialect.failure(message: optionalString(child.message), type: optionalString(child.type), text: textString, outcome: outcome)
                     failure = made
                     if outcome.isFailure || !holdSkips { cluster = accumulator.clusterSlot(for: made) }
+                    if outcome == .skipped && !holdSkips { skipReason = accumulator.skipReasonSlot(made.message) }
                     if !generic {
                         failureIndex.insert(key, failures.count)
-                        failures.append(KnownFailure(failure: made, cluster: cluster))
+                        failures.append(KnownFailure(failure: made, cluster: cluster, skipReason: skipReason))
                     }
                 }
             }
             if cutOff { break }
-            let resolved = classes[known]
-            if outcome == .passed { passedBySlot[resolved.slot] += 1; continue }
-            let id = resolved.prefix.map { $0 + string(attributes.name) }
+            let slot = classes[known].slot
+            if outcome == .passed { passedBySlot[slot] += 1; continue }
+            let id = classes[known].prefix.map { $0 + string(attributes.name) }
                 ?? dialect.testIdentity(classname: string(attributes.classname), name: string(attributes.name), file: optionalString(attributes.file)).id
             // Durations are not part of a triage: not read here.
-            let testCase = TestCase(id: id, file: resolved.file, outcome: outcome, failure: failure)
             if outcome == .skipped && holdSkips {
-                skipped.append(testCase)
+                skipped.append(TestCase(id: id, file: classes[known].file, outcome: outcome, failure: failure))
             } else {
-                accumulator.add(testCase, fileSlot: resolved.slot, clusterSlot: outcome.isFailure || outcome == .skipped ? cluster : nil)
+                accumulator.addPlaced(id: id, file: classes[known].file, outcome: outcome, phase: failure?.phase ?? .call, hint: failure?.hint,
+                                      fileSlot: slot, clusterSlot: failure != nil && (outcome.isFailure || outcome == .skipped) ? cluster : nil,
+                                      skipReasonSlot: outcome == .skipped ? skipReason : nil)
             }
         }
         for (slot, count) in passedBySlot.enumerated() where count > 0 { accumulator.addOutcome(.passed, fileSlot: slot, count: count) }

@@ -183,22 +183,39 @@ public struct TriageAccumulator {
         if testCase.outcome == .skipped {
             let reason = testCase.skipReason ?? testCase.failure?.message ?? ""
             let hidden = testCase.skipReason != nil ? testCase.failure.map { "\($0.exceptionType): \($0.message)" } : nil
-            if let at = skipIndex[reason] {
-                skipReasons[at].tests += 1
-                if skipFiles[at].insert(fileSlot).inserted {
-                    skipReasons[at].files.append(testCase.file)
-                    skipFileOrder[at].append(fileSlot)
-                }
-                if let hidden, !skipReasons[at].hides.contains(hidden) { skipReasons[at].hides.append(hidden) }
-            } else {
-                skipIndex[reason] = skipReasons.count
-                skipFiles.append([fileSlot])
-                skipFileOrder.append([fileSlot])
-                skipReasons.append((reason, 1, [testCase.file], hidden.map { [$0] } ?? []))
-            }
+            countSkip(reasonSlot: skipReasonSlot(reason), file: testCase.file, fileSlot: fileSlot, hidden: hidden)
         }
         guard let clusterSlot, let failure = testCase.failure else { return }
         builders[clusterSlot].add(testCase, failure, fileSlot: fileSlot)
+    }
+
+    /// A failing or skipped test the streaming reader has placed: its slots known, its
+    /// failure's phase and hint given, its skip reason's slot (for a skip) looked up once
+    /// per distinct message. No `TestCase` is made.
+    public mutating func addPlaced(id: String, file: String, outcome: Outcome, phase: Phase, hint: String?,
+                                   fileSlot: Int, clusterSlot: Int?, skipReasonSlot: Int?) {
+        addOutcome(outcome, fileSlot: fileSlot)
+        if let skipReasonSlot { countSkip(reasonSlot: skipReasonSlot, file: file, fileSlot: fileSlot, hidden: nil) }
+        if let clusterSlot { builders[clusterSlot].add(id: id, outcome: outcome, phase: phase, hint: hint, fileSlot: fileSlot) }
+    }
+
+    /// The slot of a skip reason, made (with no test yet) on first sight.
+    public mutating func skipReasonSlot(_ reason: String) -> Int {
+        if let at = skipIndex[reason] { return at }
+        skipIndex[reason] = skipReasons.count
+        skipFiles.append([])
+        skipFileOrder.append([])
+        skipReasons.append((reason, 0, [], []))
+        return skipReasons.count - 1
+    }
+
+    private mutating func countSkip(reasonSlot at: Int, file: String, fileSlot: Int, hidden: String?) {
+        skipReasons[at].tests += 1
+        if skipFiles[at].insert(fileSlot).inserted {
+            skipReasons[at].files.append(file)
+            skipFileOrder[at].append(fileSlot)
+        }
+        if let hidden, !skipReasons[at].hides.contains(hidden) { skipReasons[at].hides.append(hidden) }
     }
 
     /// Adds what another accumulator read — the part of a report after this one's — as if
@@ -220,19 +237,13 @@ public struct TriageAccumulator {
             }
         }
         for (n, skip) in other.skipReasons.enumerated() {
-            let slots = other.skipFiles[n].map { fileSlots[$0] }
-            if let at = skipIndex[skip.reason] {
-                skipReasons[at].tests += skip.tests
-                for (file, slot) in zip(skip.files, other.skipFileOrder[n]) where skipFiles[at].insert(fileSlots[slot]).inserted {
-                    skipReasons[at].files.append(file)
-                }
-                for hidden in skip.hides where !skipReasons[at].hides.contains(hidden) { skipReasons[at].hides.append(hidden) }
-            } else {
-                skipIndex[skip.reason] = skipReasons.count
-                skipFiles.append(Set(slots))
-                skipFileOrder.append(other.skipFileOrder[n].map { fileSlots[$0] })
-                skipReasons.append(skip)
+            let at = skipReasonSlot(skip.reason)
+            skipReasons[at].tests += skip.tests
+            for (file, slot) in zip(skip.files, other.skipFileOrder[n]) where skipFiles[at].insert(fileSlots[slot]).inserted {
+                skipReasons[at].files.append(file)
+                skipFileOrder[at].append(fileSlots[slot])
             }
+            for hidden in skip.hides where !skipReasons[at].hides.contains(hidden) { skipReasons[at].hides.append(hidden) }
         }
     }
 
@@ -286,8 +297,11 @@ final class ClusterBuilder {
     /// Test id hash → its index in `tests`: a repeated test is counted once.
     var seen = HashIndex(capacity: 16)
     var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
+    /// File slots in the order first seen, with their test counts; `fileIndex` finds a
+    /// slot's place (keyed by slot + 1: the index keeps 0 for empty).
     var fileOrder: [Int] = []
-    var testsPerFile: [Int: Int] = [:]
+    var fileCounts: [Int] = []
+    var fileIndex = HashIndex(capacity: 8)
     var example = ""
     let frames: [Frame]
 
@@ -317,8 +331,14 @@ final class ClusterBuilder {
         outcomes[outcome.index] += 1
         if !phases.contains(phase) { phases.append(phase) }
         if self.hint == nil { self.hint = hint }
-        if testsPerFile[fileSlot] == nil { fileOrder.append(fileSlot) }
-        testsPerFile[fileSlot, default: 0] += 1
+        let fileKey = UInt64(fileSlot) + 1
+        if let at = fileIndex.find(fileKey) {
+            fileCounts[at] += 1
+        } else {
+            fileIndex.insert(fileKey, fileOrder.count)
+            fileOrder.append(fileSlot)
+            fileCounts.append(1)
+        }
     }
 
     /// Adds another builder's tests, in order, its file slots mapped to this one's.
@@ -335,7 +355,7 @@ final class ClusterBuilder {
         var counts: [String: Int] = [:]
         for (n, outcome) in Outcome.allCases.enumerated() where outcomes[n] > 0 { counts[outcome.rawValue] = outcomes[n] }
         return Cluster(signature: signature, exceptionType: exceptionType, message: message, hint: hint, phases: phases, tests: tests,
-                       outcomes: counts, files: fileOrder.map { FileImpact(path: files[$0].path, tests: testsPerFile[$0]!, callSites: 0) },
+                       outcomes: counts, files: zip(fileOrder, fileCounts).map { FileImpact(path: files[$0].path, tests: $1, callSites: 0) },
                        example: example, frames: frames)
     }
 }

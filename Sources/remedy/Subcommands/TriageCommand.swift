@@ -73,5 +73,8 @@ struct TriageCommand: AsyncParsableCommand {
         let report = TriageReport(sources: reports.map(\.source), totals: accumulator.totals, files: accumulator.files, skipReasons: accumulator.skipReasons,
                                   clusters: clusters, findings: findings, warnings: [], diagnostics: diagnostics + skipped.diagnostics)
         Console.output(try report.render(common.format, style: .forStandardOutput()))
+        // The process ends here: freeing what a large report left (a test id per failure,
+        // the mapping) would take longer than the system takes to reclaim it.
+        Foundation.exit(0)
     }
 }
