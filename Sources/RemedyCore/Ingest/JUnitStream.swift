@@ -78,7 +78,10 @@ public struct JUnitStream: Sendable {
     }
 
     /// What a class name (with its file attribute) resolves to, once per distinct pair.
-    private struct KnownClass { var slot: Int; var file: String; var prefix: String? }
+    /// The file's path is the accumulator's (`files[slot]`), shared by all its classes; of
+    /// the test ids' prefix only what follows "path::" is kept ("TestGroup::", a string
+    /// short enough to need no allocation), or the whole prefix when it does not start so.
+    private struct KnownClass { var slot: Int; var prefixTail: String?; var wholePrefix: String? }
 
     /// A failure read once per distinct message, and its cluster's slot.
     private struct KnownFailure { var failure: Failure; var cluster: Int?; var skipReason: Int? }
@@ -174,10 +177,14 @@ public struct JUnitStream: Sendable {
                 let fileAttribute = optionalString(attributes.file)
                 let made: KnownClass
                 if let prefixed = dialect.testPrefix(classname: string(attributes.classname), file: fileAttribute) {
-                    made = KnownClass(slot: accumulator.fileSlot(prefixed.file), file: prefixed.file, prefix: prefixed.prefix)
+                    let slot = accumulator.fileSlot(prefixed.file)
+                    let head = prefixed.file + "::"
+                    made = prefixed.prefix.hasPrefix(head)
+                        ? KnownClass(slot: slot, prefixTail: String(prefixed.prefix.utf8.dropFirst(head.utf8.count))!, wholePrefix: nil)
+                        : KnownClass(slot: slot, prefixTail: nil, wholePrefix: prefixed.prefix)
                 } else {
                     let path = dialect.testIdentity(classname: string(attributes.classname), name: "x", file: fileAttribute).file
-                    made = KnownClass(slot: accumulator.fileSlot(path), file: path, prefix: nil)
+                    made = KnownClass(slot: accumulator.fileSlot(path), prefixTail: nil, wholePrefix: nil)
                 }
                 known = classes.count
                 classes.append(made)
@@ -243,13 +250,24 @@ public struct JUnitStream: Sendable {
             if cutOff { break }
             let slot = classes[known].slot
             if outcome == .passed { passedBySlot[slot] += 1; continue }
-            let id = classes[known].prefix.map { $0 + string(attributes.name) }
-                ?? dialect.testIdentity(classname: string(attributes.classname), name: string(attributes.name), file: optionalString(attributes.file)).id
+            let file = accumulator.files[slot].path
+            let id: String
+            if let tail = classes[known].prefixTail {
+                let name = string(attributes.name)
+                var joined = ""
+                joined.reserveCapacity(file.utf8.count + 2 + tail.utf8.count + name.utf8.count)
+                joined += file; joined += "::"; joined += tail; joined += name
+                id = joined
+            } else if let whole = classes[known].wholePrefix {
+                id = whole + string(attributes.name)
+            } else {
+                id = dialect.testIdentity(classname: string(attributes.classname), name: string(attributes.name), file: optionalString(attributes.file)).id
+            }
             // Durations are not part of a triage: not read here.
             if outcome == .skipped && holdSkips {
-                skipped.append(TestCase(id: id, file: classes[known].file, outcome: outcome, failure: failure))
+                skipped.append(TestCase(id: id, file: file, outcome: outcome, failure: failure))
             } else {
-                accumulator.addPlaced(id: id, file: classes[known].file, outcome: outcome, phase: failure?.phase ?? .call, hint: failure?.hint,
+                accumulator.addPlaced(id: id, file: file, outcome: outcome, phase: failure?.phase ?? .call, hint: failure?.hint,
                                       fileSlot: slot, clusterSlot: failure != nil && (outcome.isFailure || outcome == .skipped) ? cluster : nil,
                                       skipReasonSlot: outcome == .skipped ? skipReason : nil)
             }
