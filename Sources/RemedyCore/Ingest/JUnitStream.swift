@@ -99,7 +99,7 @@ public struct JUnitStream: Sendable {
         guard let base = p.baseAddress else { return (0, false) }
         let n = p.count
         var classIndex = HashIndex(), classes: [KnownClass] = []
-        var failureIndex = HashIndex(), failures: [KnownFailure] = []
+        var failureIndex = HashIndex(capacity: 64), failures: [KnownFailure] = []
         // Passing tests per file slot, handed to the accumulator at the end.
         var passedBySlot: [Int] = []
         var cases = 0
@@ -278,16 +278,17 @@ public struct JUnitStream: Sendable {
 }
 
 /// An open-addressing table from a 64-bit hash (already well mixed) to an index: the
-/// streaming reader's lookups, without hashing the hash again.
+/// streaming reader's lookups, without hashing the hash again. Filled to three quarters
+/// at most, with 32-bit values, so a large report's tables touch little memory.
 struct HashIndex {
     private var keys: [UInt64]
-    private var values: [Int]
+    private var values: [Int32]
     private var count = 0
     private var mask: Int
 
     init(capacity: Int = 1024) {
         var size = 16
-        while size < capacity * 2 { size <<= 1 }
+        while size * 3 < capacity * 4 { size <<= 1 }
         keys = Array(repeating: 0, count: size)
         values = Array(repeating: 0, count: size)
         mask = size - 1
@@ -303,20 +304,20 @@ struct HashIndex {
         var at = bucket(key)
         while true {
             let found = keys[at]
-            if found == key { return values[at] }
+            if found == key { return Int(values[at]) }
             if found == 0 { return nil }
             at = (at + 1) & mask
         }
     }
 
     mutating func insert(_ key: UInt64, _ value: Int) {
-        if (count + 1) * 2 > keys.count { grow() }
+        if (count + 1) * 4 > keys.count * 3 { grow() }
         let key = Self.stored(key)
         var at = bucket(key)
         while keys[at] != 0 && keys[at] != key { at = (at + 1) & mask }
         if keys[at] == 0 { count += 1 }
         keys[at] = key
-        values[at] = value
+        values[at] = Int32(truncatingIfNeeded: value)
     }
 
     private mutating func grow() {
@@ -325,7 +326,7 @@ struct HashIndex {
         values = Array(repeating: 0, count: oldKeys.count * 2)
         mask = keys.count - 1
         count = 0
-        for (key, value) in zip(oldKeys, oldValues) where key != 0 { insert(key, value) }
+        for (key, value) in zip(oldKeys, oldValues) where key != 0 { insert(key, Int(value)) }
     }
 }
 
