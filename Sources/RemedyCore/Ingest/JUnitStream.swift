@@ -60,12 +60,12 @@ public struct JUnitStream: Sendable {
             withUnsafeMutablePointer(to: &second) { other in
                 halves.withUnsafeMutableBufferPointer { results in
                     withoutActuallyEscaping(release) { release in
-                        let shared = UnsafeSendable((self, p, split, holdSkips, first, other, results, release))
+                        let shared = UnsafeSendable((self, JUnitStream(dialect: dialect.independentCopy()), p, split, holdSkips, first, other, results, release))
                         DispatchQueue.concurrentPerform(iterations: 2) { half in
-                            let (stream, p, split, holdSkips, first, other, results, release) = shared.value
+                            let (stream, otherStream, p, split, holdSkips, first, other, results, release) = shared.value
                             var skipped: [TestCase] = []
                             let range = half == 0 ? 0..<split : split..<p.count
-                            let (cases, cutOff) = stream.scan(p, range, into: &(half == 0 ? first : other).pointee, skipped: &skipped,
+                            let (cases, cutOff) = (half == 0 ? stream : otherStream).scan(p, range, into: &(half == 0 ? first : other).pointee, skipped: &skipped,
                                                               holdSkips: holdSkips, release: release)
                             results[half] = (cases, cutOff, skipped)
                         }

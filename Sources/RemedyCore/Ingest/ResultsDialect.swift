@@ -18,9 +18,13 @@ public protocol ResultsDialect: Sendable {
     func runnerStopped(_ text: String) -> String?
     /// Reads this runner's terminal output.
     func parseTerminalOutput(_ text: String, source: String) throws -> TestRun
+    /// A copy whose caches are its own, for reading part of a report on another core
+    /// without the two sharing (and contending for) one lock.
+    func independentCopy() -> any ResultsDialect
 }
 
 extension ResultsDialect {
     public func testPrefix(classname: String, file: String?) -> (prefix: String, file: String)? { nil }
     public func runnerStopped(_ text: String) -> String? { nil }
+    public func independentCopy() -> any ResultsDialect { self }
 }

@@ -9,9 +9,15 @@ public struct PytestDialect: ResultsDialect {
     public var root: String?
     /// Where each class name's module ends, looked up once per class name (a report repeats
     /// the same few class names for thousands of tests).
-    private let moduleCounts = ModuleCountCache()
+    private var moduleCounts = ModuleCountCache()
 
     public init(root: String? = nil) { self.root = root }
+
+    public func independentCopy() -> any ResultsDialect {
+        var copy = self
+        copy.moduleCounts = ModuleCountCache()
+        return copy
+    }
 
     public func testIdentity(classname: String, name: String, file: String?) -> (id: String, file: String) {
         if !classname.isEmpty {
