@@ -178,10 +178,13 @@ public struct JUnitStream: Sendable {
                 let made: KnownClass
                 if let prefixed = dialect.testPrefix(classname: string(attributes.classname), file: fileAttribute) {
                     let slot = accumulator.fileSlot(prefixed.file)
-                    let head = prefixed.file + "::"
-                    made = prefixed.prefix.hasPrefix(head)
-                        ? KnownClass(slot: slot, prefixTail: String(prefixed.prefix.utf8.dropFirst(head.utf8.count))!, wholePrefix: nil)
-                        : KnownClass(slot: slot, prefixTail: nil, wholePrefix: prefixed.prefix)
+                    let (prefix, fileBytes) = (prefixed.prefix.utf8, prefixed.file.utf8.count)
+                    if prefix.count >= fileBytes + 2, prefix.starts(with: prefixed.file.utf8),
+                       prefix.dropFirst(fileBytes).starts(with: "::".utf8) {
+                        made = KnownClass(slot: slot, prefixTail: String(prefix.dropFirst(fileBytes + 2))!, wholePrefix: nil)
+                    } else {
+                        made = KnownClass(slot: slot, prefixTail: nil, wholePrefix: prefixed.prefix)
+                    }
                 } else {
                     let path = dialect.testIdentity(classname: string(attributes.classname), name: "x", file: fileAttribute).file
                     made = KnownClass(slot: accumulator.fileSlot(path), prefixTail: nil, wholePrefix: nil)

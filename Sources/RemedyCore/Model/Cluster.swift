@@ -96,6 +96,7 @@ public struct TriageAccumulator {
     public private(set) var files: [(path: String, totals: Totals)] = []
     public private(set) var totals = Totals()
     private var fileIndex: [String: Int] = [:]
+    private var fileHashes = HashIndex(capacity: 64)
     private var builders: [ClusterBuilder] = []
     private var builderIndex: [String: Int] = [:]
     private var signatureCache: [SignatureKey: Signature] = [:]
@@ -130,7 +131,12 @@ public struct TriageAccumulator {
     /// The slot of a file's totals, made on first sight: callers that count many tests of
     /// one file (the streaming reader) look it up once.
     public mutating func fileSlot(_ path: String) -> Int {
+        // The byte hash finds a known path without hashing it twice; the dictionary decides
+        // when two paths share a hash.
+        let key = JUnitStream.hash(path)
+        if let at = fileHashes.find(key), files[at].path == path { return at }
         if let at = fileIndex[path] { return at }
+        fileHashes.insert(key, files.count)
         fileIndex[path] = files.count
         files.append((path, Totals()))
         return files.count - 1

@@ -55,7 +55,7 @@ public enum PythonFailureText {
     /// and `File "path.py", line 12, in function` lines (`--tb=native`).
     public static func frames(_ text: Substring) -> [Frame] {
         var frames: [Frame] = []
-        if text.contains("File \"") {
+        if Self.firstRange(of: "File \"", in: text) != nil {
             for line in text.split(separator: "\n") {
                 let trimmed = line.drop { $0 == " " }
                 guard trimmed.hasPrefix("File \""), let close = trimmed.dropFirst(6).firstIndex(of: "\"") else { continue }
@@ -67,9 +67,9 @@ public enum PythonFailureText {
             }
             if !frames.isEmpty { return frames }
         }
-        guard text.contains(".py:") else { return frames }
+        guard Self.firstRange(of: ".py:", in: text) != nil else { return frames }
         for line in text.split(separator: "\n") {
-            guard let py = line.range(of: ".py:"), !line.hasPrefix(" "), !line.hasPrefix("E ") else { continue }
+            guard let py = Self.firstRange(of: ".py:", in: line), !line.hasPrefix(" "), !line.hasPrefix("E ") else { continue }
             let path = line[..<py.lowerBound] + ".py"
             let rest = line[py.upperBound...]
             guard let colon = rest.firstIndex(of: ":"), let number = Int(rest[..<colon]) else { continue }
@@ -78,6 +78,21 @@ public enum PythonFailureText {
             frames.append(Frame(path: String(path), line: number, function: function.isEmpty ? nil : function))
         }
         return frames
+    }
+
+    /// Where `needle` first occurs, compared byte for byte (no Foundation search: a report
+    /// asks this of every distinct failure's traceback).
+    static func firstRange(of needle: StaticString, in text: Substring) -> Range<Substring.Index>? {
+        let bytes = text.utf8
+        let first = needle.utf8Start.pointee
+        var at = bytes.startIndex
+        while let start = bytes[at...].firstIndex(of: first) {
+            var i = start, k = 0
+            while k < needle.utf8CodeUnitCount, i < bytes.endIndex, bytes[i] == needle.utf8Start[k] { bytes.formIndex(after: &i); k += 1 }
+            if k == needle.utf8CodeUnitCount { return start..<i }
+            at = bytes.index(after: start)
+        }
+        return nil
     }
 
     /// A failure from a traceback text, with a fallback "Type: message" line.
