@@ -47,19 +47,39 @@ public struct PlaybookLoader: Sendable {
         return !path.split(separator: "/").dropLast().contains { $0.contains(".") || $0 == "before" || $0 == "after" }
     }
 
+    /// The rule files under `folder`, sorted. Folders that cannot hold one (examples: named
+    /// by a rule id, or before/ and after/) are not entered.
     public static func ruleFiles(in folder: String) -> [String] {
-        guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
         var files: [String] = []
-        while let relative = walker.nextObject() as? String {
-            if isRuleFile(relative) { files.append((folder as NSString).appendingPathComponent(relative)) }
+        func walk(_ relative: String) {
+            guard let directory = opendir(relative.isEmpty ? folder : folder + "/" + relative) else { return }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                guard name != ".", name != ".." else { continue }
+                let path = relative.isEmpty ? name : relative + "/" + name
+                var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
+                if entry.pointee.d_type == UInt8(DT_UNKNOWN) || entry.pointee.d_type == UInt8(DT_LNK) {
+                    var status = stat()
+                    isFolder = stat(folder + "/" + path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+                }
+                if isFolder {
+                    if !name.contains("."), name != "before", name != "after" { walk(path) }
+                } else if isRuleFile(path) {
+                    files.append(folder + "/" + path)
+                }
+            }
         }
+        walk("")
         return files.sorted()
     }
 
     public func load(text: String, file: String) throws -> Rule {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // The basic resolver: every scalar stays a string (the loader reads its own
+            // numbers), and no tag-guessing regular expressions are compiled.
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw RemedyError.badInput("\(file):1:1: the playbook is empty (expected a mapping with schema, id, title, match, strategies)")
             }
             root = node
