@@ -163,6 +163,15 @@ public struct JUnitStream: Sendable {
             guard matches(i, "testcase"), i + 8 < n, XMLScanner.isSpace(p[i + 8]) || p[i + 8] == 47 || p[i + 8] == 62 else { continue }
             i += 8
             var attributes = Attributes()
+            // pytest writes classname and name first: read them without looking at the keys.
+            if matches(i, " classname=\""), let close = find(34, from: i + 12) {
+                attributes.classname = Range(start: i + 12, end: close)
+                i = close + 1
+                if matches(i, " name=\""), let close = find(34, from: i + 7) {
+                    attributes.name = Range(start: i + 7, end: close)
+                    i = close + 1
+                }
+            }
             guard let selfClosing = readAttributes(&i, into: &attributes) else { cutOff = true; break }
             cases += 1
             if lt - released > 8 << 20 {
