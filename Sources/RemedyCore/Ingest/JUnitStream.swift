@@ -30,8 +30,9 @@ public struct JUnitStream: Sendable {
     }
 
     /// Streams a buffer (a mapped file); `release` is told, every few megabytes, a range
-    /// that will not be read again, so a mapping's pages can be given back. With `holdSkips` (the default) skipped tests are handed back rather than counted,
-    /// for a probe to look behind them first.
+    /// that will not be read again, so a mapping's pages can be given back. With
+    /// `holdSkips` (the default) skipped tests are handed back rather than counted, for a
+    /// probe to look behind them first.
     public func stream(buffer p: UnsafeBufferPointer<UInt8>, source: String, into accumulator: inout TriageAccumulator,
                        holdSkips: Bool = true, release: (Swift.Range<Int>) -> Void = { _ in }) -> Leftover {
         let n = p.count
@@ -60,13 +61,14 @@ public struct JUnitStream: Sendable {
             withUnsafeMutablePointer(to: &second) { other in
                 halves.withUnsafeMutableBufferPointer { results in
                     withoutActuallyEscaping(release) { release in
-                        let shared = UnsafeSendable((self, JUnitStream(dialect: dialect.independentCopy()), p, split, holdSkips, first, other, results, release))
+                        // The second half reads with its own copy of the dialect (its own caches).
+                        let secondStream = JUnitStream(dialect: dialect.independentCopy())
+                        let shared = UnsafeSendable((self, secondStream, p, split, holdSkips, first, other, results, release))
                         DispatchQueue.concurrentPerform(iterations: 2) { half in
-                            let (stream, otherStream, p, split, holdSkips, first, other, results, release) = shared.value
+                            let (firstStream, secondStream, p, split, holdSkips, first, other, results, release) = shared.value
                             var skipped: [TestCase] = []
-                            let range = half == 0 ? 0..<split : split..<p.count
-                            let (cases, cutOff) = (half == 0 ? stream : otherStream).scan(p, range, into: &(half == 0 ? first : other).pointee, skipped: &skipped,
-                                                              holdSkips: holdSkips, release: release)
+                            let (stream, range, into) = half == 0 ? (firstStream, 0..<split, first) : (secondStream, split..<p.count, other)
+                            let (cases, cutOff) = stream.scan(p, range, into: &into.pointee, skipped: &skipped, holdSkips: holdSkips, release: release)
                             results[half] = (cases, cutOff, skipped)
                         }
                     }
