@@ -189,13 +189,16 @@ public struct JUnitStream: Sendable {
                 let made: KnownClass
                 if let prefixed = dialect.testPrefix(classname: string(attributes.classname), file: fileAttribute) {
                     let slot = accumulator.fileSlot(prefixed.file)
-                    let (prefix, fileBytes) = (prefixed.prefix.utf8, prefixed.file.utf8.count)
-                    if prefix.count >= fileBytes + 2, prefix.starts(with: prefixed.file.utf8),
-                       prefix.dropFirst(fileBytes).starts(with: "::".utf8) {
-                        made = KnownClass(slot: slot, prefixTail: String(prefix.dropFirst(fileBytes + 2))!, wholePrefix: nil)
-                    } else {
-                        made = KnownClass(slot: slot, prefixTail: nil, wholePrefix: prefixed.prefix)
+                    var (prefix, path) = prefixed
+                    // "path::Tail::" → "Tail::", compared as bytes.
+                    let tail = prefix.withUTF8 { head in
+                        path.withUTF8 { file -> String? in
+                            guard !file.isEmpty, head.count >= file.count + 2, memcmp(head.baseAddress!, file.baseAddress!, file.count) == 0,
+                                  head[file.count] == 58, head[file.count + 1] == 58 else { return nil }
+                            return String(decoding: UnsafeBufferPointer(rebasing: head[(file.count + 2)...]), as: UTF8.self)
+                        }
                     }
+                    made = KnownClass(slot: slot, prefixTail: tail, wholePrefix: tail == nil ? prefix : nil)
                 } else {
                     let path = dialect.testIdentity(classname: string(attributes.classname), name: "x", file: fileAttribute).file
                     made = KnownClass(slot: accumulator.fileSlot(path), prefixTail: nil, wholePrefix: nil)
