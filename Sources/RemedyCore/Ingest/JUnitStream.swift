@@ -85,8 +85,9 @@ public struct JUnitStream: Sendable {
     /// short enough to need no allocation), or the whole prefix when it does not start so.
     private struct KnownClass { var slot: Int; var prefixTail: String?; var wholePrefix: String? }
 
-    /// A failure read once per distinct message, and its cluster's slot.
-    private struct KnownFailure { var failure: Failure; var cluster: Int?; var skipReason: Int? }
+    /// A failure read once per distinct message (tag, type and message), with the outcome
+    /// they give, its cluster's slot and, for a counted skip, its reason's slot.
+    private struct KnownFailure { var failure: Failure; var outcome: Outcome; var cluster: Int?; var skipReason: Int? }
 
     /// The attributes the triage reads, as byte ranges of the report.
     private struct Attributes {
@@ -216,7 +217,8 @@ public struct JUnitStream: Sendable {
             }
             // Children up to </testcase>: the first failure, error or skip decides.
             var outcome = Outcome.passed
-            var failure: Failure? = nil
+            // The test's failure, in `failures` (a copy would retain its strings each time).
+            var failureAt: Int? = nil
             var cluster: Int? = nil
             var skipReason: Int? = nil
             while i < n {
@@ -240,28 +242,27 @@ public struct JUnitStream: Sendable {
                     text = Range(start: i, end: end)
                     i = min(n, end + closing.utf8CodeUnitCount)
                 }
-                guard outcome == .passed else { continue } // the first child decides
-                let tagName = tag.description
-                outcome = Outcome.junit(tag: tagName, type: optionalString(child.type))
+                guard failureAt == nil else { continue } // the first child decides
                 // Read each distinct message once; "collection failure" and empty messages carry the cause in the text.
                 let generic = child.message.isEmpty || matches(child.message.start, "collection failure")
                 let key = hash(child.type, hash(child.message, UInt64(tag.utf8CodeUnitCount)))
                 if !generic, let at = failureIndex.find(key) {
-                    failure = failures[at].failure
+                    failureAt = at
+                    outcome = failures[at].outcome
                     cluster = failures[at].cluster
                     skipReason = failures[at].skipReason
                 } else {
+                    let tagName = tag.description
+                    outcome = Outcome.junit(tag: tagName, type: optionalString(child.type))
                     let textString = XMLScanner.decodeOrEmpty(p, text.start, text.end, cdata: true)
                     let made = tagName == "skipped"
                         ? dialect.skip(message: optionalString(child.message), type: optionalString(child.type), text: textString)
                         : dialect.failure(message: optionalString(child.message), type: optionalString(child.type), text: textString, outcome: outcome)
-                    failure = made
                     if outcome.isFailure || !holdSkips { cluster = accumulator.clusterSlot(for: made) }
                     if outcome == .skipped && !holdSkips { skipReason = accumulator.skipReasonSlot(made.message) }
-                    if !generic {
-                        failureIndex.insert(key, failures.count)
-                        failures.append(KnownFailure(failure: made, cluster: cluster, skipReason: skipReason))
-                    }
+                    if !generic { failureIndex.insert(key, failures.count) }
+                    failureAt = failures.count
+                    failures.append(KnownFailure(failure: made, outcome: outcome, cluster: cluster, skipReason: skipReason))
                 }
             }
             if cutOff { break }
@@ -282,10 +283,10 @@ public struct JUnitStream: Sendable {
             }
             // Durations are not part of a triage: not read here.
             if outcome == .skipped && holdSkips {
-                skipped.append(TestCase(id: id, file: file, outcome: outcome, failure: failure))
-            } else {
-                accumulator.addPlaced(id: id, file: file, outcome: outcome, phase: failure?.phase ?? .call, hint: failure?.hint,
-                                      fileSlot: slot, clusterSlot: failure != nil && (outcome.isFailure || outcome == .skipped) ? cluster : nil,
+                skipped.append(TestCase(id: id, file: file, outcome: outcome, failure: failureAt.map { failures[$0].failure }))
+            } else if let at = failureAt {
+                accumulator.addPlaced(id: id, file: file, outcome: outcome, phase: failures[at].failure.phase, hint: failures[at].failure.hint,
+                                      fileSlot: slot, clusterSlot: outcome.isFailure || outcome == .skipped ? cluster : nil,
                                       skipReasonSlot: outcome == .skipped ? skipReason : nil)
             }
         }

@@ -75,7 +75,7 @@ public struct PytestDialect: ResultsDialect {
                     if !found, let firstClass = (0..<ends.count).first(where: { Self.startsUppercase(part($0)) }), firstClass > 0 {
                         moduleCount = firstClass
                     }
-                    path = moduleCounts.path(of: UnsafeBufferPointer(rebasing: bytes[..<ends[moduleCount - 1]]))
+                    path = Self.modulePath(bytes, end: ends[moduleCount - 1])
                 }
                 // path::Class::Inner:: — the class parts with "::" for each dot, in one allocation.
                 let classes = UnsafeBufferPointer(rebasing: bytes[min(bytes.count, ends[moduleCount - 1] + 1)...])
@@ -101,7 +101,7 @@ public struct PytestDialect: ResultsDialect {
     }
 
     /// "a/b/c.py" for the class name's bytes up to `end` ("a.b.c"), in one allocation.
-    static func modulePath(_ bytes: UnsafeBufferPointer<UInt8>, end: Int) -> String {
+    private static func modulePath(_ bytes: UnsafeBufferPointer<UInt8>, end: Int) -> String {
         String(unsafeUninitializedCapacity: end + 3) { out in
             for at in 0..<end { out[at] = bytes[at] == UInt8(ascii: ".") ? UInt8(ascii: "/") : bytes[at] }
             out[end] = UInt8(ascii: "."); out[end + 1] = UInt8(ascii: "p"); out[end + 2] = UInt8(ascii: "y")
@@ -183,29 +183,6 @@ final class ModuleCountCache: @unchecked Sendable {
         let found = exists(root + "/" + part) || exists(root + "/" + part + ".py")
         lock.withLock { holding[part] = found }
         return found
-    }
-
-    private var paths: [Int: String] = [:]
-
-    /// The file of a module ("a.b.c" → "a/b/c.py"), made once per module: the classes of
-    /// one test file share it.
-    func path(of module: UnsafeBufferPointer<UInt8>) -> String {
-        var hasher = Hasher()
-        hasher.combine(bytes: UnsafeRawBufferPointer(module))
-        let key = hasher.finalize()
-        if let known = lock.withLock({ paths[key] }), Self.isPath(known, of: module) { return known }
-        let made = PytestDialect.modulePath(module, end: module.count)
-        lock.withLock { paths[key] = made }
-        return made
-    }
-
-    private static func isPath(_ path: String, of module: UnsafeBufferPointer<UInt8>) -> Bool {
-        var path = path
-        return path.withUTF8 { bytes in
-            guard bytes.count == module.count + 3 else { return false }
-            for at in 0..<module.count where bytes[at] != (module[at] == UInt8(ascii: ".") ? UInt8(ascii: "/") : module[at]) { return false }
-            return true
-        }
     }
 
     /// Whether a file exists, asked of the file system once per path.
