@@ -236,7 +236,7 @@ public struct TriageAccumulator {
                 builders[at].absorb(builder, fileSlots: fileSlots)
             } else {
                 builderIndex[builder.signature.hash] = builders.count
-                let adopted = ClusterBuilder(signature: builder.signature, failure: builder.firstFailure, message: builder.message)
+                var adopted = ClusterBuilder(signature: builder.signature, failure: builder.firstFailure, message: builder.message)
                 adopted.hint = nil
                 adopted.absorb(builder, fileSlots: fileSlots)
                 builders.append(adopted)
@@ -286,9 +286,10 @@ public struct TriageAccumulator {
     }
 }
 
-/// A cluster being built, changed in place as its tests arrive; files are the
-/// accumulator's slots.
-final class ClusterBuilder {
+/// A cluster being built, changed in place (in the accumulator's array) as its tests
+/// arrive; files are the accumulator's slots. A struct, so that the many small updates per
+/// test need no run-time exclusivity checks.
+struct ClusterBuilder {
     let signature: Signature
     let exceptionType: String
     let message: String
@@ -321,11 +322,11 @@ final class ClusterBuilder {
         frames = failure.frames
     }
 
-    func add(_ testCase: TestCase, _ failure: Failure, fileSlot: Int) {
+    mutating func add(_ testCase: TestCase, _ failure: Failure, fileSlot: Int) {
         add(id: testCase.id, outcome: testCase.outcome, phase: failure.phase, hint: failure.hint, fileSlot: fileSlot)
     }
 
-    func add(id: String, outcome: Outcome, phase: Phase, hint: String?, fileSlot: Int) {
+    mutating func add(id: String, outcome: Outcome, phase: Phase, hint: String?, fileSlot: Int) {
         let key = JUnitStream.hash(id)
         if let at = seen.find(key), tests[at] == id || tests.contains(id) { return }
         seen.insert(key, tests.count)
@@ -348,7 +349,7 @@ final class ClusterBuilder {
     }
 
     /// Adds another builder's tests, in order, its file slots mapped to this one's.
-    func absorb(_ other: ClusterBuilder, fileSlots: [Int]) {
+    mutating func absorb(_ other: ClusterBuilder, fileSlots: [Int]) {
         for at in other.tests.indices {
             add(id: other.tests[at], outcome: other.testOutcomes[at], phase: other.testPhases[at],
                 hint: at == 0 ? other.hint : nil, fileSlot: fileSlots[other.testFiles[at]])

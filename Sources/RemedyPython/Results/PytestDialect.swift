@@ -66,7 +66,7 @@ public struct PytestDialect: ResultsDialect {
                     // The longest prefix that is a file of the repository; when the repository does
                     // not hold these tests (a report read elsewhere), pytest's Test* class names decide.
                     var found = false
-                    if let root, moduleCounts.rootHolds(String(decoding: part(0), as: UTF8.self), root: root) {
+                    if let root, moduleCounts.rootHolds(part(0), root: root) {
                         for count in stride(from: ends.count, through: 1, by: -1) {
                             let candidate = Self.modulePath(bytes, end: ends[count - 1])
                             if moduleCounts.exists(root + "/" + candidate) { moduleCount = count; found = true; break }
@@ -176,12 +176,27 @@ final class ModuleCountCache: @unchecked Sendable {
 
     private var holding: [String: Bool] = [:]
 
+    /// The last part asked about and the answer: a report's class names mostly start alike.
+    private var lastPart: [UInt8] = []
+    private var lastHolds = false
+
     /// Whether the repository holds a folder or module named `part` (a class name's first
     /// part), asked once per part.
-    func rootHolds(_ part: String, root: String) -> Bool {
-        if let known = lock.withLock({ holding[part] }) { return known }
-        let found = exists(root + "/" + part) || exists(root + "/" + part + ".py")
-        lock.withLock { holding[part] = found }
+    func rootHolds(_ bytes: UnsafeBufferPointer<UInt8>, root: String) -> Bool {
+        let last: Bool? = lock.withLock {
+            guard lastPart.count == bytes.count, lastPart.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) else { return nil }
+            return lastHolds
+        }
+        if let last { return last }
+        let part = String(decoding: bytes, as: UTF8.self)
+        let found: Bool
+        if let known = lock.withLock({ holding[part] }) {
+            found = known
+        } else {
+            found = exists(root + "/" + part) || exists(root + "/" + part + ".py")
+            lock.withLock { holding[part] = found }
+        }
+        lock.withLock { lastPart = Array(bytes); lastHolds = found }
         return found
     }
 
