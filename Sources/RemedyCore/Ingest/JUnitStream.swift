@@ -101,7 +101,7 @@ public struct JUnitStream: Sendable {
                       skipped: inout [TestCase], holdSkips: Bool, release: (Swift.Range<Int>) -> Void) -> (cases: Int, cutOff: Bool) {
         guard let base = p.baseAddress else { return (0, false) }
         let n = p.count
-        var classIndex = HashIndex(), classes: [KnownClass] = []
+        var classIndex = HashIndex(capacity: 4096), classes: [KnownClass] = []
         var failureIndex = HashIndex(capacity: 64), failures: [KnownFailure] = []
         // Passing tests per file slot, handed to the accumulator at the end.
         var passedBySlot: [Int] = []
@@ -188,7 +188,12 @@ public struct JUnitStream: Sendable {
             } else {
                 let fileAttribute = optionalString(attributes.file)
                 let made: KnownClass
-                if let prefixed = dialect.testPrefix(classname: string(attributes.classname), file: fileAttribute) {
+                let classname = attributes.classname
+                // The report's bytes as they are, unless an entity must be decoded first.
+                let resolved = memchr(base + classname.start, 38, max(0, classname.end - classname.start)) == nil
+                    ? dialect.testPrefix(classname: UnsafeBufferPointer(rebasing: p[classname.start..<max(classname.start, classname.end)]), file: fileAttribute)
+                    : dialect.testPrefix(classname: string(classname), file: fileAttribute)
+                if let prefixed = resolved {
                     let slot = accumulator.fileSlot(prefixed.file)
                     var (prefix, path) = prefixed
                     // "path::Tail::" → "Tail::", compared as bytes.

@@ -7,6 +7,8 @@ public protocol ResultsDialect: Sendable {
     /// What every test id of a JUnit class name starts with (id = prefix + name), and the
     /// file, when ids are built that way; the streaming reader asks once per class name.
     func testPrefix(classname: String, file: String?) -> (prefix: String, file: String)?
+    /// The same, for a class name still in the report's bytes (no string made for it).
+    func testPrefix(classname: UnsafeBufferPointer<UInt8>, file: String?) -> (prefix: String, file: String)?
     /// The failure a JUnit `<failure>` or `<error>` describes.
     func failure(message: String?, type: String?, text: String, outcome: Outcome) -> Failure
     /// The skip a JUnit `<skipped>` describes.
@@ -25,6 +27,9 @@ public protocol ResultsDialect: Sendable {
 
 extension ResultsDialect {
     public func testPrefix(classname: String, file: String?) -> (prefix: String, file: String)? { nil }
+    public func testPrefix(classname: UnsafeBufferPointer<UInt8>, file: String?) -> (prefix: String, file: String)? {
+        testPrefix(classname: String(decoding: classname, as: UTF8.self), file: file)
+    }
     public func runnerStopped(_ text: String) -> String? { nil }
     public func independentCopy() -> any ResultsDialect { self }
 }

@@ -141,9 +141,12 @@ public enum TextTable {
                 if i > 0 { pending += 2 }
                 if rightAligned.contains(i) { pending += pad }
                 if !cell.isEmpty {
-                    if pending > 0 { out += String(repeating: " ", count: pending) }
+                    while pending > 0 {
+                        let run = min(pending, blanks.count)
+                        out.append(contentsOf: blanks.prefix(run))
+                        pending -= run
+                    }
                     out += cell
-                    pending = 0
                 }
                 if !rightAligned.contains(i) { pending += pad }
             }
@@ -156,6 +159,9 @@ public enum TextTable {
         }
         return out
     }
+
+    /// Padding is appended from here, a slice at a time (no string made per gap).
+    private static let blanks = String(repeating: " ", count: 64)
 
     /// Columns a cell takes: its bytes when ASCII, else its characters.
     private static func width(_ cell: String) -> Int {

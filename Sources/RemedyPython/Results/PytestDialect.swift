@@ -37,66 +37,68 @@ public struct PytestDialect: ResultsDialect {
     /// (`file` when xunit1 gives it), the rest the classes. Worked out on UTF-8 bytes once
     /// per class name: the streaming reader keeps what it returns, `testIdentity` caches it.
     public func testPrefix(classname: String, file: String?) -> (prefix: String, file: String)? {
-        guard !classname.isEmpty else { return nil }
         var classname = classname
-        return classname.withUTF8 { bytes -> (prefix: String, file: String)? in
-            // Where each dot-separated part ends (on the stack: this runs once per class name).
-            var dots = 1
-            for byte in bytes where byte == UInt8(ascii: ".") { dots += 1 }
-            return withUnsafeTemporaryAllocation(of: Int.self, capacity: dots) { ends -> (prefix: String, file: String)? in
-                var filled = 0
-                for (at, byte) in bytes.enumerated() where byte == UInt8(ascii: ".") { ends[filled] = at; filled += 1 }
-                ends[filled] = bytes.count
-                func part(_ k: Int) -> UnsafeBufferPointer<UInt8> {
-                    let start = k == 0 ? 0 : ends[k - 1] + 1
-                    return UnsafeBufferPointer(rebasing: bytes[start..<ends[k]])
-                }
-                var moduleCount = ends.count
-                let path: String
-                if let file {
-                    // The class name starts with the file's module ("a/b.py" → "a.b.").
-                    let module = file.utf8.dropLast(file.hasSuffix(".py") ? 3 : 0)
-                    let moduleBytes = module.count
-                    if moduleBytes < bytes.count, bytes[moduleBytes] == UInt8(ascii: "."),
-                       bytes.starts(with: module.lazy.map { $0 == UInt8(ascii: "/") ? UInt8(ascii: ".") : $0 }) {
-                        moduleCount = ends.firstIndex(of: moduleBytes).map { $0 + 1 } ?? moduleCount
-                    }
-                    path = file
-                } else {
-                    // The longest prefix that is a file of the repository; when the repository does
-                    // not hold these tests (a report read elsewhere), pytest's Test* class names decide.
-                    var found = false
-                    if let root, moduleCounts.rootHolds(part(0), root: root) {
-                        for count in stride(from: ends.count, through: 1, by: -1) {
-                            let candidate = Self.modulePath(bytes, end: ends[count - 1])
-                            if moduleCounts.exists(root + "/" + candidate) { moduleCount = count; found = true; break }
-                        }
-                    }
-                    if !found, let firstClass = (0..<ends.count).first(where: { Self.startsUppercase(part($0)) }), firstClass > 0 {
-                        moduleCount = firstClass
-                    }
-                    path = Self.modulePath(bytes, end: ends[moduleCount - 1])
-                }
-                // path::Class::Inner:: — the class parts with "::" for each dot, in one allocation.
-                let classes = UnsafeBufferPointer(rebasing: bytes[min(bytes.count, ends[moduleCount - 1] + 1)...])
-                let dots = ends.count - moduleCount
-                var pathBytes = path
-                let prefix = pathBytes.withUTF8 { head in
-                    String(unsafeUninitializedCapacity: head.count + classes.count + dots + 4) { out in
-                        var at = 0
-                        for byte in head { out[at] = byte; at += 1 }
-                        out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":"); at += 2
-                        guard !classes.isEmpty else { return at }
-                        for byte in classes {
-                            if byte == UInt8(ascii: ".") { out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":"); at += 2 }
-                            else { out[at] = byte; at += 1 }
-                        }
-                        out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":")
-                        return at + 2
-                    }
-                }
-                return (prefix, path)
+        return classname.withUTF8 { testPrefix(classname: $0, file: file) }
+    }
+
+    public func testPrefix(classname bytes: UnsafeBufferPointer<UInt8>, file: String?) -> (prefix: String, file: String)? {
+        guard !bytes.isEmpty else { return nil }
+        // Where each dot-separated part ends (on the stack: this runs once per class name).
+        var dots = 1
+        for byte in bytes where byte == UInt8(ascii: ".") { dots += 1 }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: dots) { ends -> (prefix: String, file: String)? in
+            var filled = 0
+            for (at, byte) in bytes.enumerated() where byte == UInt8(ascii: ".") { ends[filled] = at; filled += 1 }
+            ends[filled] = bytes.count
+            func part(_ k: Int) -> UnsafeBufferPointer<UInt8> {
+                let start = k == 0 ? 0 : ends[k - 1] + 1
+                return UnsafeBufferPointer(rebasing: bytes[start..<ends[k]])
             }
+            var moduleCount = ends.count
+            let path: String
+            if let file {
+                // The class name starts with the file's module ("a/b.py" → "a.b.").
+                let module = file.utf8.dropLast(file.hasSuffix(".py") ? 3 : 0)
+                let moduleBytes = module.count
+                if moduleBytes < bytes.count, bytes[moduleBytes] == UInt8(ascii: "."),
+                   bytes.starts(with: module.lazy.map { $0 == UInt8(ascii: "/") ? UInt8(ascii: ".") : $0 }) {
+                    moduleCount = ends.firstIndex(of: moduleBytes).map { $0 + 1 } ?? moduleCount
+                }
+                path = file
+            } else {
+                // The longest prefix that is a file of the repository; when the repository does
+                // not hold these tests (a report read elsewhere), pytest's Test* class names decide.
+                var found = false
+                if let root, moduleCounts.rootHolds(part(0), root: root) {
+                    for count in stride(from: ends.count, through: 1, by: -1) {
+                        let candidate = Self.modulePath(bytes, end: ends[count - 1])
+                        if moduleCounts.exists(root + "/" + candidate) { moduleCount = count; found = true; break }
+                    }
+                }
+                if !found, let firstClass = (0..<ends.count).first(where: { Self.startsUppercase(part($0)) }), firstClass > 0 {
+                    moduleCount = firstClass
+                }
+                path = Self.modulePath(bytes, end: ends[moduleCount - 1])
+            }
+            // path::Class::Inner:: — the class parts with "::" for each dot, in one allocation.
+            let classes = UnsafeBufferPointer(rebasing: bytes[min(bytes.count, ends[moduleCount - 1] + 1)...])
+            let dots = ends.count - moduleCount
+            var pathBytes = path
+            let prefix = pathBytes.withUTF8 { head in
+                String(unsafeUninitializedCapacity: head.count + classes.count + dots + 4) { out in
+                    var at = 0
+                    for byte in head { out[at] = byte; at += 1 }
+                    out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":"); at += 2
+                    guard !classes.isEmpty else { return at }
+                    for byte in classes {
+                        if byte == UInt8(ascii: ".") { out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":"); at += 2 }
+                        else { out[at] = byte; at += 1 }
+                    }
+                    out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":")
+                    return at + 2
+                }
+            }
+            return (prefix, path)
         }
     }
 
@@ -184,7 +186,8 @@ final class ModuleCountCache: @unchecked Sendable {
     /// part), asked once per part.
     func rootHolds(_ bytes: UnsafeBufferPointer<UInt8>, root: String) -> Bool {
         let last: Bool? = lock.withLock {
-            guard lastPart.count == bytes.count, lastPart.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) else { return nil }
+            guard lastPart.count == bytes.count,
+                  bytes.isEmpty || lastPart.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) else { return nil }
             return lastHolds
         }
         if let last { return last }
