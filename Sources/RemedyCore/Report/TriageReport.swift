@@ -142,8 +142,8 @@ public enum TextTable {
                 if rightAligned.contains(i) { pending += pad }
                 if !cell.isEmpty {
                     while pending > 0 {
-                        let run = min(pending, blanks.count)
-                        out.append(contentsOf: blanks.prefix(run))
+                        let run = min(pending, blanks.count - 1)
+                        out += blanks[run]
                         pending -= run
                     }
                     out += cell
@@ -160,8 +160,8 @@ public enum TextTable {
         return out
     }
 
-    /// Padding is appended from here, a slice at a time (no string made per gap).
-    private static let blanks = String(repeating: " ", count: 64)
+    /// Runs of 0 to 64 blanks, made once: padding appends one (no string made per gap).
+    private static let blanks = (0...64).map { String(repeating: " ", count: $0) }
 
     /// Columns a cell takes: its bytes when ASCII, else its characters.
     private static func width(_ cell: String) -> Int {
