@@ -343,6 +343,11 @@ struct HashIndex {
         values[at] = Int32(truncatingIfNeeded: value)
     }
 
+    /// Room for `entries` in all without growing again.
+    mutating func reserve(_ entries: Int) {
+        while entries * 4 > keys.count * 3 { grow() }
+    }
+
     private mutating func grow() {
         let (oldKeys, oldValues) = (keys, values)
         keys = Array(repeating: 0, count: oldKeys.count * 2)

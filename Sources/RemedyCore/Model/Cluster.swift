@@ -297,7 +297,8 @@ struct ClusterBuilder {
     var hint: String?
     var phases: [Phase]
     var tests: [String] = []
-    /// Each test's outcome, phase and file slot, beside `tests`: what merging needs.
+    /// Each test's id hash, outcome, phase and file slot, beside `tests`: what merging needs.
+    var testHashes: [UInt64] = []
     var testOutcomes: [Outcome] = []
     var testPhases: [Phase] = []
     var testFiles: [Int] = []
@@ -327,11 +328,15 @@ struct ClusterBuilder {
     }
 
     mutating func add(id: String, outcome: Outcome, phase: Phase, hint: String?, fileSlot: Int) {
-        let key = JUnitStream.hash(id)
+        add(id: id, hash: JUnitStream.hash(id), outcome: outcome, phase: phase, hint: hint, fileSlot: fileSlot)
+    }
+
+    private mutating func add(id: String, hash key: UInt64, outcome: Outcome, phase: Phase, hint: String?, fileSlot: Int) {
         if let at = seen.find(key), tests[at] == id || tests.contains(id) { return }
         seen.insert(key, tests.count)
         if tests.isEmpty { example = id }
         tests.append(id)
+        testHashes.append(key)
         testOutcomes.append(outcome)
         testPhases.append(phase)
         testFiles.append(fileSlot)
@@ -350,8 +355,12 @@ struct ClusterBuilder {
 
     /// Adds another builder's tests, in order, its file slots mapped to this one's.
     mutating func absorb(_ other: ClusterBuilder, fileSlots: [Int]) {
+        let total = tests.count + other.tests.count
+        seen.reserve(total)
+        tests.reserveCapacity(total); testHashes.reserveCapacity(total); testOutcomes.reserveCapacity(total)
+        testPhases.reserveCapacity(total); testFiles.reserveCapacity(total)
         for at in other.tests.indices {
-            add(id: other.tests[at], outcome: other.testOutcomes[at], phase: other.testPhases[at],
+            add(id: other.tests[at], hash: other.testHashes[at], outcome: other.testOutcomes[at], phase: other.testPhases[at],
                 hint: at == 0 ? other.hint : nil, fileSlot: fileSlots[other.testFiles[at]])
         }
         for phase in other.phases where !phases.contains(phase) { phases.append(phase) }
