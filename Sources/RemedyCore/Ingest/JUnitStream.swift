@@ -127,10 +127,7 @@ public struct JUnitStream: Sendable {
             }
             return memcmp(a, b, count) == 0
         }
-        @inline(__always) func find(_ byte: UInt8, from: Int) -> Int? {
-            guard from < n, let found = memchr(base + from, Int32(byte), n - from) else { return nil }
-            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        }
+        @inline(__always) func find(_ byte: UInt8, from: Int) -> Int? { XMLScanner.find(byte, in: p, from: from) }
         /// Reads attributes from `i` (just after the tag name) to the tag's end; nil when
         /// the report ends first, else whether the tag closes itself.
         func readAttributes(_ i: inout Int, into found: inout Attributes) -> Bool? {
@@ -300,75 +297,17 @@ public struct JUnitStream: Sendable {
     }
 }
 
-/// An open-addressing table from a 64-bit hash (already well mixed) to an index: the
-/// streaming reader's lookups, without hashing the hash again. Filled to three quarters
-/// at most, with 32-bit values, so a large report's tables touch little memory.
-struct HashIndex {
-    private var keys: [UInt64]
-    private var values: [Int32]
-    private var count = 0
-    private var mask: Int
-
-    init(capacity: Int = 1024) {
-        var size = 16
-        while size * 3 < capacity * 4 { size <<= 1 }
-        keys = Array(repeating: 0, count: size)
-        values = Array(repeating: 0, count: size)
-        mask = size - 1
-    }
-
-    /// 0 marks an empty bucket, so a key of 0 is stored as 1.
-    @inline(__always) private static func stored(_ key: UInt64) -> UInt64 { key == 0 ? 1 : key }
-
-    @inline(__always) private func bucket(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E3779B97F4A7C15) >> 32) & mask }
-
-    @inline(__always) func find(_ key: UInt64) -> Int? {
-        let key = Self.stored(key)
-        var at = bucket(key)
-        while true {
-            let found = keys[at]
-            if found == key { return Int(values[at]) }
-            if found == 0 { return nil }
-            at = (at + 1) & mask
-        }
-    }
-
-    mutating func insert(_ key: UInt64, _ value: Int) {
-        if (count + 1) * 4 > keys.count * 3 { grow() }
-        let key = Self.stored(key)
-        var at = bucket(key)
-        while keys[at] != 0 && keys[at] != key { at = (at + 1) & mask }
-        if keys[at] == 0 { count += 1 }
-        keys[at] = key
-        values[at] = Int32(truncatingIfNeeded: value)
-    }
-
-    /// Room for `entries` in all without growing again.
-    mutating func reserve(_ entries: Int) {
-        while entries * 4 > keys.count * 3 { grow() }
-    }
-
-    private mutating func grow() {
-        let (oldKeys, oldValues) = (keys, values)
-        keys = Array(repeating: 0, count: oldKeys.count * 2)
-        values = Array(repeating: 0, count: oldKeys.count * 2)
-        mask = keys.count - 1
-        count = 0
-        for (key, value) in zip(oldKeys, oldValues) where key != 0 { insert(key, Int(value)) }
-    }
-}
-
 extension JUnitStream {
     /// Where a report can be cut in two: the start of a `<testcase` near the middle that
     /// directly follows the end of another test case (so it is markup, not text that
     /// happens to hold the word). Nil when no such place is found.
     static func splitPoint(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
+        let opening = Array("<testcase".utf8), closing = Array("</testcase>".utf8)
         var from = p.count / 2
         var tries = 0
-        while tries < 1000, let at = XMLScanner.find(Array("<testcase".utf8), in: p, from: from), at < p.count * 3 / 4 {
+        while tries < 1000, let at = XMLScanner.find(opening, in: p, from: from), at < p.count * 3 / 4 {
             var before = at
             while before > 0, XMLScanner.isSpace(p[before - 1]) { before -= 1 }
-            let closing = Array("</testcase>".utf8)
             if before >= closing.count, p[(before - closing.count)..<before].elementsEqual(closing) { return at }
             if before >= 2, p[before - 2] == 47, p[before - 1] == 62 { return at }
             from = at + 1
