@@ -95,7 +95,7 @@ public struct TriageAccumulator {
     /// One file's outcomes, in the order files were first seen.
     public private(set) var files: [(path: String, totals: Totals)] = []
     public private(set) var totals = Totals()
-    private var fileIndex: [String: Int] = [:]
+    /// A path's byte hash → its slot.
     private var fileHashes = HashIndex(capacity: 64)
     private var builders: [ClusterBuilder] = []
     private var builderIndex: [String: Int] = [:]
@@ -131,30 +131,19 @@ public struct TriageAccumulator {
     /// The slot of a file's totals, made on first sight: callers that count many tests of
     /// one file (the streaming reader) look it up once.
     public mutating func fileSlot(_ path: String) -> Int {
-        // The byte hash finds a known path without hashing it twice; the dictionary decides
-        // when two paths share a hash.
+        // Two paths sharing a hash (never seen with 64 bits) fall back to a search.
         let key = JUnitStream.hash(path)
-        if let at = fileHashes.find(key), files[at].path == path { return at }
-        if let at = fileIndex[path] { return at }
+        if let at = fileHashes.find(key) {
+            if files[at].path == path { return at }
+            if let other = files.firstIndex(where: { $0.path == path }) { return other }
+        }
         fileHashes.insert(key, files.count)
-        fileIndex[path] = files.count
         files.append((path, Totals()))
         return files.count - 1
     }
 
-    /// A test that passed (or ran without a failure to group), counted by its file only:
-    /// the streaming reader's fast path.
-    public mutating func addOutcome(_ outcome: Outcome, file: String) {
-        addOutcome(outcome, fileSlot: fileSlot(file))
-    }
-
-    public mutating func addOutcome(_ outcome: Outcome, fileSlot: Int) {
-        totals.add(outcome)
-        files[fileSlot].totals.add(outcome)
-    }
-
     /// `count` tests of one file with one outcome.
-    public mutating func addOutcome(_ outcome: Outcome, fileSlot: Int, count: Int) {
+    public mutating func addOutcome(_ outcome: Outcome, fileSlot: Int, count: Int = 1) {
         totals.add(outcome, count: count)
         files[fileSlot].totals.add(outcome, count: count)
     }
@@ -185,23 +174,27 @@ public struct TriageAccumulator {
 
     /// A test whose file and cluster slots the caller already knows.
     public mutating func add(_ testCase: TestCase, fileSlot: Int, clusterSlot: Int?) {
-        addOutcome(testCase.outcome, fileSlot: fileSlot)
+        let failure = testCase.failure
+        var reasonSlot: Int? = nil, hidden: String? = nil
         if testCase.outcome == .skipped {
-            let reason = testCase.skipReason ?? testCase.failure?.message ?? ""
-            let hidden = testCase.skipReason != nil ? testCase.failure.map { "\($0.exceptionType): \($0.message)" } : nil
-            countSkip(reasonSlot: skipReasonSlot(reason), file: testCase.file, fileSlot: fileSlot, hidden: hidden)
+            reasonSlot = skipReasonSlot(testCase.skipReason ?? failure?.message ?? "")
+            hidden = testCase.skipReason != nil ? failure.map { "\($0.exceptionType): \($0.message)" } : nil
         }
-        guard let clusterSlot, let failure = testCase.failure else { return }
-        builders[clusterSlot].add(testCase, failure, fileSlot: fileSlot)
+        addPlaced(id: testCase.id, file: testCase.file, outcome: testCase.outcome, phase: failure?.phase ?? .call, hint: failure?.hint,
+                  fileSlot: fileSlot, clusterSlot: failure == nil ? nil : clusterSlot, skipReasonSlot: reasonSlot, hidden: hidden)
     }
 
-    /// A failing or skipped test the streaming reader has placed: its slots known, its
-    /// failure's phase and hint given, its skip reason's slot (for a skip) looked up once
-    /// per distinct message. No `TestCase` is made.
+    /// A failing or skipped test whose slots are known (the streaming reader looks them up
+    /// once per distinct message), with its failure's phase and hint; for a skip, the cause
+    /// a probe found behind it. No `TestCase` is needed.
     public mutating func addPlaced(id: String, file: String, outcome: Outcome, phase: Phase, hint: String?,
-                                   fileSlot: Int, clusterSlot: Int?, skipReasonSlot: Int?) {
+                                   fileSlot: Int, clusterSlot: Int?, skipReasonSlot: Int?, hidden: String? = nil) {
         addOutcome(outcome, fileSlot: fileSlot)
-        if let skipReasonSlot { countSkip(reasonSlot: skipReasonSlot, file: file, fileSlot: fileSlot, hidden: nil) }
+        if let skipReasonSlot {
+            skipReasons[skipReasonSlot].tests += 1
+            noteSkipFile(reasonSlot: skipReasonSlot, file: file, fileSlot: fileSlot)
+            if let hidden { noteHidden(reasonSlot: skipReasonSlot, [hidden]) }
+        }
         if let clusterSlot { builders[clusterSlot].add(id: id, outcome: outcome, phase: phase, hint: hint, fileSlot: fileSlot) }
     }
 
@@ -215,13 +208,16 @@ public struct TriageAccumulator {
         return skipReasons.count - 1
     }
 
-    private mutating func countSkip(reasonSlot at: Int, file: String, fileSlot: Int, hidden: String?) {
-        skipReasons[at].tests += 1
-        if skipFiles[at].insert(fileSlot).inserted {
-            skipReasons[at].files.append(file)
-            skipFileOrder[at].append(fileSlot)
-        }
-        if let hidden, !skipReasons[at].hides.contains(hidden) { skipReasons[at].hides.append(hidden) }
+    /// Adds a file to a skip reason, once.
+    private mutating func noteSkipFile(reasonSlot at: Int, file: String, fileSlot: Int) {
+        guard skipFiles[at].insert(fileSlot).inserted else { return }
+        skipReasons[at].files.append(file)
+        skipFileOrder[at].append(fileSlot)
+    }
+
+    /// Adds the causes a probe found behind a skip reason, each once.
+    private mutating func noteHidden(reasonSlot at: Int, _ hides: [String]) {
+        for hidden in hides where !skipReasons[at].hides.contains(hidden) { skipReasons[at].hides.append(hidden) }
     }
 
     /// Adds what another accumulator read — the part of a report after this one's — as if
@@ -245,11 +241,8 @@ public struct TriageAccumulator {
         for (n, skip) in other.skipReasons.enumerated() {
             let at = skipReasonSlot(skip.reason)
             skipReasons[at].tests += skip.tests
-            for (file, slot) in zip(skip.files, other.skipFileOrder[n]) where skipFiles[at].insert(fileSlots[slot]).inserted {
-                skipReasons[at].files.append(file)
-                skipFileOrder[at].append(fileSlots[slot])
-            }
-            for hidden in skip.hides where !skipReasons[at].hides.contains(hidden) { skipReasons[at].hides.append(hidden) }
+            for (file, slot) in zip(skip.files, other.skipFileOrder[n]) { noteSkipFile(reasonSlot: at, file: file, fileSlot: fileSlots[slot]) }
+            noteHidden(reasonSlot: at, skip.hides)
         }
     }
 
@@ -321,10 +314,6 @@ struct ClusterBuilder {
         hint = failure.hint
         phases = [failure.phase]
         frames = failure.frames
-    }
-
-    mutating func add(_ testCase: TestCase, _ failure: Failure, fileSlot: Int) {
-        add(id: testCase.id, outcome: testCase.outcome, phase: failure.phase, hint: failure.hint, fileSlot: fileSlot)
     }
 
     mutating func add(id: String, outcome: Outcome, phase: Phase, hint: String?, fileSlot: Int) {
