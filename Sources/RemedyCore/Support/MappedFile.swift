@@ -11,12 +11,9 @@ public final class MappedFile: @unchecked Sendable {
 
     /// Maps `path`; nil when it cannot be opened or is not a regular file.
     public init?(path: String) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
+        guard let (descriptor, size) = FileBytes.openRegular(path) else { return nil }
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
-        count = Int(status.st_size)
+        count = size
         guard count > 0 else { base = nil; return }
         guard let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else { return nil }
         base = mapped

@@ -176,14 +176,12 @@ final class ModuleCountCache: @unchecked Sendable {
 
     func lookup(_ classname: String) -> (String, String)? { lock.withLock { entries[classname] } }
 
-    private var holding: [String: Bool] = [:]
-
     /// The last part asked about and the answer: a report's class names mostly start alike.
     private var lastPart: [UInt8] = []
     private var lastHolds = false
 
     /// Whether the repository holds a folder or module named `part` (a class name's first
-    /// part), asked once per part.
+    /// part); the file system is asked through `exists`, once per path.
     func rootHolds(_ bytes: UnsafeBufferPointer<UInt8>, root: String) -> Bool {
         let last: Bool? = lock.withLock {
             guard lastPart.count == bytes.count,
@@ -192,13 +190,7 @@ final class ModuleCountCache: @unchecked Sendable {
         }
         if let last { return last }
         let part = String(decoding: bytes, as: UTF8.self)
-        let found: Bool
-        if let known = lock.withLock({ holding[part] }) {
-            found = known
-        } else {
-            found = exists(root + "/" + part) || exists(root + "/" + part + ".py")
-            lock.withLock { holding[part] = found }
-        }
+        let found = exists(root + "/" + part) || exists(root + "/" + part + ".py")
         lock.withLock { lastPart = Array(bytes); lastHolds = found }
         return found
     }
