@@ -16,9 +16,6 @@ public struct AddWrapperMethod: Action {
     public let applicability = Applicability.safe
     public let parameterNames = ["class", "name", "delegate"]
 
-    /// Below this similarity a method is not taken as the renamed one.
-    static let threshold = 0.45
-
     public init() {}
 
     public func makeFix(_ request: ActionRequest) throws -> Fix {
@@ -108,9 +105,9 @@ public struct AddWrapperMethod: Action {
         // only when no public method is similar enough.
         if !name.hasPrefix("_") {
             let publicOnes = candidates.filter { !$0.hasPrefix("_") }
-            if NameSimilarity.closest(to: name, among: publicOnes, threshold: Self.threshold) != .none { candidates = publicOnes }
+            if NameSimilarity.closest(to: name, among: publicOnes) != .none { candidates = publicOnes }
         }
-        switch NameSimilarity.closest(to: name, among: candidates, threshold: Self.threshold) {
+        switch NameSimilarity.closest(to: name, among: candidates) {
         case .none:
             let names = methods.map(\.name).joined(separator: ", ")
             throw ActionRefusal("\(cls.name) has no method like \(name) (methods: \(names.isEmpty ? "none" : names))")

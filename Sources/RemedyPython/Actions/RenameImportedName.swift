@@ -16,9 +16,6 @@ public struct RenameImportedName: Action {
     public let applicability = Applicability.safe
     public let parameterNames = ["module", "name", "new"]
 
-    /// Below this similarity a name is not taken as the renamed one.
-    static let threshold = 0.45
-
     public init() {}
 
     public func makeFix(_ request: ActionRequest) throws -> Fix {
@@ -56,7 +53,7 @@ public struct RenameImportedName: Action {
               let name = request.parameters["name"], !name.isEmpty else { return try makeFix(request) }
         let python = request.interpreter ?? PythonInterpreter.resolve(flag: nil, repository: request.root)
         let names = await InstalledModuleLookup(python: python).names(in: module)
-        switch NameSimilarity.closest(to: name, among: names.filter { $0 != name && !$0.hasPrefix("_") }, threshold: Self.threshold) {
+        switch NameSimilarity.closest(to: name, among: names.filter { $0 != name && !$0.hasPrefix("_") }) {
         case .none:
             throw ActionRefusal("\(module) has no name like \(name)\(names.isEmpty ? " (the interpreter could not import it)" : "")")
         case let .tie(first, second):

@@ -22,8 +22,12 @@ public enum NameSimilarity {
         case tie(String, String)
     }
 
+    /// Below this similarity a name is not taken as the one it was renamed to (a method
+    /// for a wrapper's delegate, a library's name for an import).
+    public static let renamedThreshold = 0.45
+
     /// The candidate most like `name`, when it reaches `threshold` and no other is as like.
-    public static func closest(to name: String, among candidates: [String], threshold: Double) -> Choice {
+    public static func closest(to name: String, among candidates: [String], threshold: Double = renamedThreshold) -> Choice {
         let scored = candidates.map { ($0, score(name, $0)) }.sorted { $0.1 > $1.1 }
         guard let best = scored.first, best.1 >= threshold else { return .none }
         if scored.count > 1, abs(scored[1].1 - best.1) < 1e-9 { return .tie(best.0, scored[1].0) }
