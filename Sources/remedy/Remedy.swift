@@ -40,13 +40,13 @@ struct Remedy: AsyncParsableCommand {
             Interruption.waitIfInterrupted()
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                Console.output(fullMessage(for: error) + "\n")
                 Foundation.exit(0)
             }
             if error is ExitCode { Foundation.exit(code.rawValue) }
             let message = fullMessage(for: error)
             if code == .validationFailure || code.rawValue == 64 {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
+                StandardStream.error.write(message + "\n")
                 Foundation.exit(2)
             }
             Console.error(message.isEmpty ? "\(error)" : message)

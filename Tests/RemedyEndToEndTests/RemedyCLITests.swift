@@ -132,6 +132,17 @@ import RemedyTestSupport
         #expect(!result.output.contains("\u{1B}["), "no colour when not on a terminal")
     }
 
+    /// A reader that goes away before the results are written (`remedy … | head`; here
+    /// `true`, gone before remedy starts) is not a crash: no trap, no stack trace, exit 0.
+    @Test(arguments: [["triage", Fixtures.path("pytest/demo-rA.txt")], ["playbooks", "list"], ["symbols", Fixtures.packageRoot + "/demo", "--format", "json"]])
+    func aReaderThatGoesAwayEndsTheWritingQuietly(arguments: [String]) async throws {
+        let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
+        let result = try await Command.run("bash", ["-c", "set -o pipefail; { sleep 0.3; '\(Fixtures.remedyBinary)' \(quoted); } | true"], in: "/",
+                                           environment: ["NO_COLOR": "1"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(!result.output.contains("Fatal error"), "\(result.output)")
+    }
+
     @Test func aCopiedBinaryStillFindsItsPlaybooks() async throws {
         let folder = TemporaryFolder("copy")
         let copy = folder.path + "/remedy"

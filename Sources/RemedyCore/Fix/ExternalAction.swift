@@ -103,7 +103,7 @@ public struct ExternalAction: Action {
         encoder.outputFormatting = [.sortedKeys]
         let input = try encoder.encode(payload)
         let trace = ProcessInfo.processInfo.environment["REMEDY_TRACE_PLUGINS"] == "1"
-        if trace { FileHandle.standardError.write(Data("remedy: plugin \(id) request: ".utf8) + input + Data("\n".utf8)) }
+        if trace { StandardStream.error.write("remedy: plugin \(id) request: " + String(decoding: input, as: UTF8.self) + "\n") }
         var child = ChildProcess(executable: executable, arguments: [], directory: request.root, timeout: timeout, outputLimit: outputLimit)
         child.input = [UInt8](input)
         child.separateErrors = true
@@ -113,7 +113,7 @@ public struct ExternalAction: Action {
         } catch {
             throw ActionRefusal("the plugin \(id) could not run or wrote more than \(outputLimit / (1 << 20)) MB: \(error)")
         }
-        if trace { FileHandle.standardError.write(Data("remedy: plugin \(id) response (exit \(result.status)): \(result.output)\n".utf8)) }
+        if trace { StandardStream.error.write("remedy: plugin \(id) response (exit \(result.status)): \(result.output)\n") }
         if result.timedOut { throw ActionRefusal("the plugin \(id) did not answer within \(timeout) and was stopped") }
         guard result.status == 0 else {
             let tail = result.errors.split(separator: "\n").suffix(3).joined(separator: " | ")

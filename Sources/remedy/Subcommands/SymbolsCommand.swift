@@ -33,7 +33,7 @@ struct SymbolsCommand: ParsableCommand {
         let (output, count, skipped) = PythonSymbols.jsonLines(root: root, files: files)
         for problem in skipped { Console.warning("skipped \(problem)") }
         if format == .json {
-            FileHandle.standardOutput.write(Data(output))
+            StandardStream.output.write(output)
         } else {
             // Text: module, kind and name, one a line.
             for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
@@ -42,7 +42,7 @@ struct SymbolsCommand: ParsableCommand {
                 Console.output("\(object["path"] ?? ""):\(object["line"] ?? "")  \(object["kind"] ?? "")  \(object["module"] ?? "").\(container)\(object["name"] ?? "")\n")
             }
         }
-        FileHandle.standardError.write(Data("remedy: \(count) symbols in \(files.count) files\n".utf8))
+        StandardStream.error.write("remedy: \(count) symbols in \(files.count) files\n")
     }
 
     /// `--importers-of` and `--methods-of`: questions to the module index.

@@ -1,4 +1,5 @@
 import Foundation
+import RemedyCore
 import RemedyGit
 
 /// Where the command line writes: results to standard output, progress and diagnostics
@@ -6,12 +7,12 @@ import RemedyGit
 enum Console {
     static func error(_ message: String) {
         LiveLine.shared.finish()
-        FileHandle.standardError.write(Data("remedy: error: \(message)\n".utf8))
+        StandardStream.error.write("remedy: error: \(message)\n")
     }
 
     static func warning(_ message: String) {
         LiveLine.shared.finish()
-        FileHandle.standardError.write(Data("remedy: warning: \(message)\n".utf8))
+        StandardStream.error.write("remedy: warning: \(message)\n")
     }
 
     /// A step of the work: a live line on a terminal, a plain line otherwise.
@@ -19,13 +20,13 @@ enum Console {
         if LiveLine.shared.enabled {
             LiveLine.shared.begin(message)
         } else {
-            FileHandle.standardError.write(Data("remedy: \(message)\n".utf8))
+            StandardStream.error.write("remedy: \(message)\n")
         }
     }
 
     static func output(_ text: String) {
         LiveLine.shared.finish()
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardStream.output.write(text)
     }
 }
 

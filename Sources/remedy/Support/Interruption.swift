@@ -45,7 +45,7 @@ enum Interruption {
 
     private static func stop(exitCode: Int32) {
         lock.withLock { stopping = true }
-        FileHandle.standardError.write(Data("remedy: interrupted: stopping the tests and removing Remedy's worktrees\n".utf8))
+        StandardStream.error.write("remedy: interrupted: stopping the tests and removing Remedy's worktrees\n")
         ChildProcess.killAll()
         let (repository, lockFile) = lock.withLock { (repositoryPath, lockPath) }
         let finish: () -> Never = {

@@ -68,7 +68,7 @@ final class LiveLine: @unchecked Sendable {
         write("\r\u{1B}[K" + "remedy: \(spinner) " + text + suffix)
     }
 
-    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+    private func write(_ text: String) { StandardStream.error.write(text) }
 
     private static func columns() -> Int {
         var size = winsize()
