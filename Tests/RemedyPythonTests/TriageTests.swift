@@ -65,6 +65,41 @@ import RemedyTestSupport
         #expect(json?["schema"] as? String == "remedy/triage/v1")
         #expect((json?["causes"] as? [Any])?.count == 2)
     }
+
+    /// A cause and a skip reason spread over 14 files: text and markdown name the 10 files
+    /// hit hardest and count the rest; JSON lists all 14.
+    @Test func longFileListsAreCutInTextAndMarkdownOnly() throws {
+        var cases: [TestCase] = []
+        for k in 0..<14 {
+            let file = "tests/test_f\(k).py"
+            // File 13 has the most failing tests, so it is listed first.
+            for n in 0..<(k == 13 ? 3 : 1) {
+                cases.append(TestCase(id: "\(file)::test_\(n)", file: file, outcome: .failed,
+                                      failure: Failure(exceptionType: "ModuleNotFoundError", message: "No module named 'gone'", phase: .call)))
+            }
+            cases.append(TestCase(id: "\(file)::test_skip", file: file, outcome: .skipped,
+                                  failure: Failure(exceptionType: Failure.skippedType, message: "system not available", phase: .skip)))
+        }
+        let run = TestRun(cases: cases)
+        let pack = PythonPack(root: "/nonexistent")
+        let clusters = Triage(signatures: pack.signatureMaker).clusters(of: run)
+        let report = TriageReport(run: run, clusters: clusters, findings: [], signatures: pack.signatureMaker)
+        let text = try report.render(.text)
+        #expect(text.contains("     tests/test_f13.py: 3 tests\n     tests/test_f0.py: 1 test\n"))
+        #expect(text.contains("     … and 4 more files (--format json lists them all)"))
+        #expect(!text.contains("tests/test_f12.py: 1 test"))
+        #expect(text.contains("14 tests: system not available — tests/test_f0.py, tests/test_f1.py,"))
+        #expect(text.contains("tests/test_f9.py and 4 more\n"))
+        let markdown = try report.render(.markdown)
+        #expect(markdown.contains("- `tests/test_f13.py` (3 tests)\n- `tests/test_f0.py` (1 test)"))
+        #expect(markdown.contains("- … and 4 more files (--format json lists them all)"))
+        #expect(markdown.contains("`tests/test_f9.py` and 4 more)"))
+        #expect(!(markdown.components(separatedBy: "## Root causes").last ?? "").contains("test_f12"), "the suite table lists every file; the causes do not")
+        let json = try #require(JSONSerialization.jsonObject(with: Data(try report.render(.json).utf8)) as? [String: Any])
+        let cause = try #require((json["causes"] as? [[String: Any]])?.first)
+        #expect((cause["files"] as? [Any])?.count == 14)
+        #expect(((json["skips"] as? [[String: Any]])?.first?["files"] as? [Any])?.count == 14)
+    }
 }
 
 /// The streamed triage of one JUnit report equals the triage of the run read whole.

@@ -189,8 +189,18 @@ extension TriageReport {
         }
     }
 
-    /// How many files the text report lists per cause.
+    /// How many files the text and markdown reports list per cause or skip reason; JSON
+    /// lists every file. (A run of thousands of test files would otherwise give a line of
+    /// hundreds of kilobytes, and markdown too long for a pull-request comment.)
     static let filesShown = 10
+
+    /// The first `filesShown` items, then how many more there are.
+    private static func shortList(_ items: [String]) -> String {
+        let shown = items.prefix(filesShown).joined(separator: ", ")
+        return items.count > filesShown ? shown + " and \(items.count - filesShown) more" : shown
+    }
+
+    private static func moreFiles(_ count: Int) -> String { "… and \(count - filesShown) more files (--format json lists them all)" }
 
     private static func rate(_ value: Double) -> String { String(format: "%.1f%%", value) }
 
@@ -221,14 +231,14 @@ extension TriageReport {
                 out.append("     \(file.path): \(file.tests) test\(file.tests == 1 ? "" : "s")\(file.callSites > 0 ? ", \(file.callSites) call site\(file.callSites == 1 ? "" : "s")" : "")")
             }
             if files.count > Self.filesShown {
-                out.append("     … and \(files.count - Self.filesShown) more files (--format json lists them all)")
+                out.append("     " + Self.moreFiles(files.count))
             }
         }
         if !skips.isEmpty {
             out.append("")
             out.append(style.bold("Skipped tests, by reason"))
             for skip in skips {
-                out.append("  \(skip.tests) test\(skip.tests == 1 ? "" : "s"): \(skip.reason.isEmpty ? "(no reason given)" : skip.reason) — \(skip.files.joined(separator: ", "))")
+                out.append("  \(skip.tests) test\(skip.tests == 1 ? "" : "s"): \(skip.reason.isEmpty ? "(no reason given)" : skip.reason) — \(Self.shortList(skip.files))")
                 for cause in skip.hides { out.append("     hides " + style.red(cause)) }
             }
         }
@@ -273,16 +283,18 @@ extension TriageReport {
             out.append("Signature `\(cause.signature.hash8)` (v\(cause.signature.version)) · rule: \(cause.rule.map { "`\($0)`" } ?? "none matches")")
             out.append("")
             out.append("**Files affected:**")
-            for f in cause.files {
+            let files = cause.files.sorted { ($0.tests, $0.callSites) > ($1.tests, $1.callSites) }
+            for f in files.prefix(Self.filesShown) {
                 out.append("- `\(f.path)` (\(f.tests) test\(f.tests == 1 ? "" : "s")\(f.callSites > 0 ? ", \(f.callSites) call\(f.callSites == 1 ? "" : "s")" : ""))")
             }
+            if files.count > Self.filesShown { out.append("- " + Self.moreFiles(files.count)) }
         }
         if !skips.isEmpty {
             out.append("")
             out.append("## Skipped tests, by reason")
             out.append("")
             for s in skips {
-                out.append("- **\(s.tests)** — \(s.reason.isEmpty ? "(no reason given)" : s.reason) (\(s.files.map { "`\($0)`" }.joined(separator: ", ")))")
+                out.append("- **\(s.tests)** — \(s.reason.isEmpty ? "(no reason given)" : s.reason) (\(Self.shortList(s.files.map { "`\($0)`" })))")
                 for cause in s.hides { out.append("  - hides `\(cause)`") }
             }
         }
