@@ -257,7 +257,8 @@ public struct TriageAccumulator {
         if let scanner, let root {
             let failing = clusters.indices.filter { !clusters[$0].isSkip }
             let sites = scanner.callSites(for: failing.map { clusters[$0].signature }, files: files.map(\.path), root: root)
-            for (n, index) in failing.enumerated() where n < sites.count {
+            // A cause no file calls (or whose files are not here) keeps its impacts as they are.
+            for (n, index) in failing.enumerated() where n < sites.count && !sites[n].isEmpty {
                 let counts = sites[n]
                 var impacts = clusters[index].files.map { impact in
                     FileImpact(path: impact.path, tests: impact.tests, callSites: counts[impact.path] ?? 0)
