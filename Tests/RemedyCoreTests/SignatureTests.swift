@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RemedyCore
 
@@ -60,6 +61,13 @@ private let attributeTemplates = TemplateList([
         let b = maker.signature(for: Failure(exceptionType: "KeyError", message: "'user_2'", phase: .call))
         #expect(a == b)
         #expect(a.parameters.isEmpty)
+    }
+
+    /// The shortcut past Foundation trims exactly what `.whitespaces` trims.
+    @Test func firstLinesAreTrimmedAsFoundationTrimsThem() {
+        for line in ["", " ", "x", " x ", "\tx\t", "\u{A0}x\u{A0}", "x\u{3000}", "\u{2003}x", "é", "x\n", "\u{85}x", "a  b"] {
+            #expect(SignatureMaker.trimmingWhitespace(line) == line.trimmingCharacters(in: .whitespaces), "\(Array(line.unicodeScalars))")
+        }
     }
 
     @Test func onlyTheFirstLineCounts() {

@@ -123,6 +123,13 @@ import RemedyTestSupport
         let fromText = PythonFailureText.failure(text: Substring(text), fallback: nil, phase: .call)
         #expect(fromText.hint == "y")
         #expect(fromText.message == "'A' object has no attribute 'x'")
+        // The last marker counts; a message naming "Did you mean" earlier keeps it; non-ASCII text around it.
+        let twice = PythonFailureText.splitHint("'Ä' says '. Did you mean: 'q'?' no attribute 'é'. Did you mean: 'è'?")
+        #expect(twice.message == "'Ä' says '. Did you mean: 'q'?' no attribute 'é'")
+        #expect(twice.hint == "è")
+        #expect(PythonFailureText.splitHint("module 'm' has no attribute 'x'").hint == nil)
+        #expect(PythonFailureText.trimmingBlanks(" \t in test_x \t") == "in test_x")
+        #expect(PythonFailureText.trimmingBlanks("  ") == "")
     }
 
     @Test func nodeIdsWithoutAFileAttribute() {

@@ -153,9 +153,17 @@ public struct SignatureMaker: Sendable {
 
     public init(templates: any MessageTemplates) { self.templates = templates }
 
+    /// `.whitespaces` trimmed (frozen with v1); Foundation is asked only when an end of the
+    /// line is a blank or not ASCII — the only bytes that set holds.
+    static func trimmingWhitespace(_ line: String) -> String {
+        guard let first = line.utf8.first, let last = line.utf8.last else { return line }
+        func plain(_ byte: UInt8) -> Bool { byte < 0x80 && byte != 0x20 && byte != 0x09 }
+        return plain(first) && plain(last) ? line : line.trimmingCharacters(in: .whitespaces)
+    }
+
     public func signature(for failure: Failure) -> Signature {
         let firstLine = failure.message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        let trimmed = firstLine.trimmingCharacters(in: .whitespaces)
+        let trimmed = Self.trimmingWhitespace(firstLine)
         if failure.phase != .skip, let known = templates.template(exceptionType: failure.exceptionType, message: trimmed) {
             return Signature(kind: failure.exceptionType, template: known.template, parameters: known.parameters)
         }

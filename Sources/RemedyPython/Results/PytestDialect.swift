@@ -140,7 +140,7 @@ public struct PytestDialect: ResultsDialect {
         if reason.hasPrefix("Skipped: ") { reason = String(reason.dropFirst(9)) }
         var frames: [Frame] = []
         // xunit text: "path.py:23: reason"
-        if let py = text.range(of: ".py:"), let colon = text[py.upperBound...].firstIndex(of: ":"), let line = Int(text[py.upperBound..<colon]) {
+        if let py = PythonFailureText.firstRange(of: ".py:", in: Substring(text)), let colon = text[py.upperBound...].firstIndex(of: ":"), let line = Int(text[py.upperBound..<colon]) {
             frames.append(Frame(path: String(text[..<py.lowerBound]) + ".py", line: line))
         }
         return Failure(exceptionType: Failure.skippedType, message: reason, frames: frames, phase: .skip)

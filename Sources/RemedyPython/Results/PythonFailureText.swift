@@ -17,9 +17,9 @@ public enum PythonFailureText {
 
     /// Takes a trailing "Did you mean: 'x'?" (or "Did you mean 'x'?") off a message.
     public static func splitHint(_ message: String) -> (message: String, hint: String?) {
-        let markers = [". Did you mean: '", ". Did you mean '", " Did you mean: '"]
+        let markers: [StaticString] = [". Did you mean: '", ". Did you mean '", " Did you mean: '"]
         for marker in markers {
-            if let range = message.range(of: marker, options: .backwards) {
+            if let range = lastRange(of: marker, in: Substring(message)) {
                 let rest = message[range.upperBound...]
                 if let quote = rest.firstIndex(of: "'"), rest[quote...].hasPrefix("'?") {
                     let after = rest[rest.index(quote, offsetBy: 2)...]
@@ -60,7 +60,7 @@ public enum PythonFailureText {
                 let trimmed = line.drop { $0 == " " }
                 guard trimmed.hasPrefix("File \""), let close = trimmed.dropFirst(6).firstIndex(of: "\"") else { continue }
                 let path = trimmed[trimmed.index(trimmed.startIndex, offsetBy: 6)..<close]
-                let rest = trimmed[close...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                let rest = trimmed[close...].split(separator: ",").map { String(trimmingBlanks($0)) }
                 guard rest.count >= 2, rest[1].hasPrefix("line "), let number = Int(rest[1].dropFirst(5)) else { continue }
                 let function = rest.count > 2 && rest[2].hasPrefix("in ") ? String(rest[2].dropFirst(3)) : nil
                 frames.append(Frame(path: String(path), line: number, function: function))
@@ -73,11 +73,30 @@ public enum PythonFailureText {
             let path = line[..<py.lowerBound] + ".py"
             let rest = line[py.upperBound...]
             guard let colon = rest.firstIndex(of: ":"), let number = Int(rest[..<colon]) else { continue }
-            var function = rest[rest.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            var function = String(trimmingBlanks(rest[rest.index(after: colon)...]))
             if function.hasPrefix("in ") { function = String(function.dropFirst(3)) } else { function = "" }
             frames.append(Frame(path: String(path), line: number, function: function.isEmpty ? nil : function))
         }
         return frames
+    }
+
+    /// The text without the spaces and tabs around it (no Foundation character set: a
+    /// report asks this of every distinct failure's traceback).
+    static func trimmingBlanks(_ text: Substring) -> Substring {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
+        return text[first...last]
+    }
+
+    /// Where `needle` last occurs, compared byte for byte.
+    static func lastRange(of needle: StaticString, in text: Substring) -> Range<Substring.Index>? {
+        var found: Range<Substring.Index>? = nil
+        var rest = text
+        while let range = firstRange(of: needle, in: rest) {
+            found = range
+            rest = text[text.utf8.index(after: range.lowerBound)...]
+        }
+        return found
     }
 
     /// Where `needle` first occurs, compared byte for byte (no Foundation search: a report
