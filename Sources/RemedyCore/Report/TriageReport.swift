@@ -124,44 +124,42 @@ public struct Style: Sendable {
 
 /// Aligned plain-text tables.
 public enum TextTable {
+    /// The table as lines: `indent`, then the cells padded to their column's width with
+    /// two blanks between columns (the `rightAligned` columns padded on the left); no
+    /// trailing blanks. Written as bytes: a suite table can have thousands of rows.
     public static func render(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = [], indent: String = "  ") -> String {
         let headerWidths = header.map(width)
         let rowWidths = rows.map { $0.map(width) }
         var widths = headerWidths
         for row in rowWidths { for (i, w) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], w) } }
+        let right = (0..<widths.count).map { rightAligned.contains($0) }
         let lineLength = indent.utf8.count + widths.reduce(0, +) + 2 * max(0, widths.count - 1) + 1
-        var out = ""
-        out.reserveCapacity(lineLength * (rows.count + 1))
+        var out: [UInt8] = []
+        out.reserveCapacity(lineLength * (rows.count + 1) + 64)
         func line(_ cells: [String], _ cellWidths: [Int]) {
-            out += indent
+            out.append(contentsOf: indent.utf8)
             // Padding is written only when something follows it: no trailing blanks.
             var pending = 0
             for (i, cell) in cells.enumerated() where i < widths.count {
                 let pad = max(0, widths[i] - cellWidths[i])
                 if i > 0 { pending += 2 }
-                if rightAligned.contains(i) { pending += pad }
+                if right[i] { pending += pad }
                 if !cell.isEmpty {
-                    while pending > 0 {
-                        let run = min(pending, blanks.count - 1)
-                        out += blanks[run]
-                        pending -= run
-                    }
-                    out += cell
+                    out.append(contentsOf: repeatElement(32, count: pending))
+                    pending = 0
+                    out.append(contentsOf: cell.utf8)
                 }
-                if !rightAligned.contains(i) { pending += pad }
+                if !right[i] { pending += pad }
             }
-            while out.utf8.last == 32 { out.removeLast() }
+            while out.last == 32 { out.removeLast() }
         }
         line(header, headerWidths)
         for (row, rowWidth) in zip(rows, rowWidths) {
-            out += "\n"
+            out.append(10)
             line(row, rowWidth)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
-
-    /// Runs of 0 to 64 blanks, made once: padding appends one (no string made per gap).
-    private static let blanks = (0...64).map { String(repeating: " ", count: $0) }
 
     /// Columns a cell takes: its bytes when ASCII, else its characters.
     private static func width(_ cell: String) -> Int {
@@ -210,7 +208,7 @@ extension TriageReport {
         out.append(style.bold("Test run") + ": \(t.total) tests from \(sources.joined(separator: ", "))")
         out.append("")
         out.append(style.bold("Suites"))
-        var rows = suites.map { s in [s.file, "\(s.total)", "\(s.passed)", "\(s.failed)", "\(s.errors)", "\(s.skipped)", s.status] }
+        var rows = suites.map { s in [s.file, String(s.total), String(s.passed), String(s.failed), String(s.errors), String(s.skipped), s.status] }
         rows.append(["TOTAL", "\(t.total)", "\(t.passed + t.xpassed)", "\(t.failed)", "\(t.errors)", "\(t.skipped + t.xfailed)", ""])
         out.append(TextTable.render(["File", "Total", "Passed", "Failed", "Errors", "Skipped", "Status"], rows, rightAligned: [1, 2, 3, 4, 5]))
         out.append("")
