@@ -12,7 +12,7 @@ struct PlaybooksCommand: ParsableCommand {
         subcommands: [List.self, Lint.self, Test.self, New.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the shipped rules and those in the given folders.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the shipped rules and those in the given folders.")
         @Argument(help: ArgumentHelp("Extra playbook folders.", valueName: "DIR")) var folders: [String] = []
         @OptionGroup var common: CommonOptions
 
@@ -33,6 +33,7 @@ struct PlaybooksCommand: ParsableCommand {
 
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Run the examples beside each rule: match, apply the first strategy that applies, compare with after/, apply again.")
         @Argument(help: ArgumentHelp("Playbook folders (default: the shipped rules).", valueName: "DIR")) var folders: [String] = []
         @Option(name: .long, help: "text or json.") var format: ReportFormat = .text
@@ -61,6 +62,7 @@ struct PlaybooksCommand: ParsableCommand {
 
     struct New: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "new",
             abstract: "Start a rule from a real failure: the rule file and an example (log, before/, after/) beside it.")
         @Argument(help: ArgumentHelp("The new rule's id, e.g. python.my-rename.", valueName: "ID")) var id: String
         @Option(name: .customLong("from"), help: ArgumentHelp("The log with the failure.", valueName: "LOG")) var log: String
@@ -160,6 +162,7 @@ struct PlaybooksCommand: ParsableCommand {
 
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lint",
             abstract: "Check rules: schema, regexes, templates, actions, unique ids, and regexes that can backtrack exponentially.")
         @Argument(help: ArgumentHelp("Playbook folders (default: the shipped rules).", valueName: "DIR")) var folders: [String] = []
 
