@@ -200,7 +200,11 @@ extension TriageReport {
 
     private static func moreFiles(_ count: Int) -> String { "… and \(count - filesShown) more files (--format json lists them all)" }
 
-    private static func rate(_ value: Double) -> String { String(format: "%.1f%%", value) }
+    /// "12.3%" (the rates are rounded to tenths), written without Foundation's formatting.
+    static func rate(_ value: Double) -> String {
+        let tenths = Int((abs(value) * 10).rounded())
+        return (value < 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10)%"
+    }
 
     private func text(_ style: Style) -> String {
         var out: [String] = []
