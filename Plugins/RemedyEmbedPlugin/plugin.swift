@@ -29,6 +29,11 @@ struct RemedyEmbedPlugin: BuildToolPlugin {
             fi
             echo "    ]"
           done
+          # The playbooks' content hash, computed here rather than by every run of the binary.
+          digest=$( (cd "$root" && find playbooks -type f ! -path '*/__pycache__/*' ! -name '*.pyc' | LC_ALL=C sort | while IFS= read -r file; do
+            printf '%s\n' "$file"; cat "$file"; done) | sha256sum | cut -c1-16)
+          echo "    /// The first 16 hex digits of the playbooks' SHA-256 (paths and contents)."
+          echo "    static let playbooksDigest = \"$digest\""
           echo "}"
         } > "$tmp"
         if cmp -s "$tmp" "$out"; then rm -f "$tmp"; else mv "$tmp" "$out"; fi

@@ -7,9 +7,10 @@ enum Embedded {
     static func decode(_ base64: String) -> Data { Data(base64Encoded: base64) ?? Data() }
 
     /// The shipped playbooks written out once per content (their `exec:` plugins must be
-    /// real files): a folder under the temporary directory, named by the content's hash.
+    /// real files): a folder under the temporary directory, named by the content's hash
+    /// (worked out when the binary was built).
     static func playbooksFolder() throws -> String {
-        let digest = SHA256.hex(EmbeddedFiles.playbooks.map { $0.path + ":" + $0.base64 }.joined(separator: "\n")).prefix(16)
+        let digest = EmbeddedFiles.playbooksDigest
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("remedy-playbooks-\(digest)").path
         if FileManager.default.fileExists(atPath: folder + "/.complete") { return folder }
         let staging = folder + ".\(UUID().uuidString.prefix(8))"
