@@ -20,11 +20,19 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
     ],
     targets: [
+        // libgit2's headers (apt-get install libgit2-dev). The library itself is not linked:
+        // CLibgit2Loader loads it when the first repository is opened, so commands that
+        // need no git (triage, playbooks, symbols) do not pay for loading it and the
+        // sixteen libraries it needs.
         .systemLibrary(
             name: "CLibgit2",
-            path: "Sources/CLibgit2",
-            pkgConfig: "libgit2",
-            providers: [.apt(["libgit2-dev"])]
+            path: "Sources/CLibgit2"
+        ),
+        .target(
+            name: "CLibgit2Loader",
+            dependencies: ["CLibgit2"],
+            exclude: ["functions.h"],
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         .systemLibrary(
             name: "CPCRE2",
@@ -42,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "RemedyGit",
-            dependencies: ["CLibgit2", "RemedyCore"]
+            dependencies: ["CLibgit2", "CLibgit2Loader", "RemedyCore"]
         ),
         .target(
             name: "RemedyPython",

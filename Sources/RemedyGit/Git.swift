@@ -1,5 +1,7 @@
 import CLibgit2
+import CLibgit2Loader
 import Foundation
+import RemedyCore
 
 /// A libgit2 call that failed: the C function, its return code and libgit2's own message.
 public struct GitError: Error, CustomStringConvertible, Sendable {
@@ -14,13 +16,22 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
     public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
 }
 
-/// libgit2's one-time initialisation, and the helper every call goes through.
+/// libgit2's one-time loading and initialisation, and the helper every call goes through.
 enum Git {
-    /// Lazy and thread-safe: the first use initialises libgit2 once for the process.
-    static let initialized: Bool = {
+    /// Lazy and thread-safe: the first use loads libgit2 and initialises it once for the
+    /// process; nil when that worked, else what a user can do about it.
+    private static let loadFailure: String? = {
+        if let problem = remedy_libgit2_load() {
+            return "libgit2 \(LIBGIT2_VER_MAJOR).\(LIBGIT2_VER_MINOR) could not be loaded (\(String(cString: problem))); install it (Debian: apt-get install libgit2-\(LIBGIT2_VER_MAJOR).\(LIBGIT2_VER_MINOR))"
+        }
         git_libgit2_init()
-        return true
+        return nil
     }()
+
+    /// Loads libgit2 if it is not yet loaded: called before any other libgit2 function.
+    static func load() throws {
+        if let loadFailure { throw RemedyError.failure(loadFailure) }
+    }
 
     /// Checks a libgit2 return code, reading the thread-local error right away.
     @discardableResult

@@ -14,7 +14,7 @@ public final class Repository: SourceControl {
 
     /// Opens the repository that contains `path` (a subfolder is fine).
     public init(path: String) throws {
-        _ = Git.initialized
+        try Git.load()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw RemedyError.badInput("\(path): no such folder (give --repo the folder of a git repository)")
@@ -45,7 +45,7 @@ public final class Repository: SourceControl {
 
     /// Creates a new repository at `path` (for the demo and tests).
     public static func create(at path: String) throws -> Repository {
-        _ = Git.initialized
+        try Git.load()
         var repository: OpaquePointer?
         try Git.check(git_repository_init(&repository, path, 0), "git_repository_init")
         git_repository_free(repository)
