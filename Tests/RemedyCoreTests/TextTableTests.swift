@@ -20,4 +20,14 @@ import Foundation
             #expect(TriageReport.rate(value) == String(format: "%.1f%%", value), "\(value)")
         }
     }
+
+    /// The files a cause lists: the head of a stable sort by tests, then call sites.
+    @Test func hardestHitFilesAreTheHeadOfAStableSort() {
+        for count in [0, 3, 10, 11, 40, 400] {
+            // Many ties, in no order: tests 0-4 and call sites 0-2 scattered.
+            let files = (0..<count).map { FileImpact(path: "f\($0).py", tests: ($0 * 7 + $0 / 13) % 5, callSites: ($0 * 5 + $0 / 7) % 3) }
+            let sorted = files.sorted { ($0.tests, $0.callSites) > ($1.tests, $1.callSites) }
+            #expect(TriageReport.hardestHit(files) == Array(sorted.prefix(TriageReport.filesShown)), "\(count) files")
+        }
+    }
 }

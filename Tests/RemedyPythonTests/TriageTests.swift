@@ -135,14 +135,18 @@ import RemedyTestSupport
     }
 
     /// A report whose halves share files, causes, skip reasons and even a repeated test:
-    /// read in two halves it gives what one pass gives, in the same order.
-    @Test func halvesMergeAsOnePass() throws {
-        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?><testsuites><testsuite name=\"pytest\" tests=\"1200\">"
-        for k in 0..<1200 {
-            let file = "tests.test_m\(k % 17)"
+    /// read in two halves it gives what one pass gives, in the same order. The large one
+    /// also merges its clusters and makes them on two cores.
+    @Test(arguments: [(1200, 17), (30000, 2500)])
+    func halvesMergeAsOnePass(tests: Int, files: Int) throws {
+        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?><testsuites><testsuite name=\"pytest\" tests=\"\(tests)\">"
+        // A test near the end that fails as test 110 does (k % 11 == 0, the same k % 4).
+        let repeatAt = try #require(stride(from: tests - 1, through: 0, by: -1).first { $0 % 44 == 22 })
+        for k in 0..<tests {
+            let file = "tests.test_m\(k % files)"
             // test_110 fails in the first half and again, with the same message, in the second.
-            let name = k == 1122 ? "test_110" : "test_\(k)"
-            let classname = k == 1122 ? "tests.test_m8.TestC" : "\(file).Test\(["A", "B", "C"][k % 3])"
+            let name = k == repeatAt ? "test_110" : "test_\(k)"
+            let classname = k == repeatAt ? "tests.test_m\(110 % files).TestC" : "\(file).Test\(["A", "B", "C"][k % 3])"
             let open = "<testcase classname=\"\(classname)\" name=\"\(name)\" time=\"0.01\""
             switch k % 11 {
             case 0, 5: xml += open + "><failure message=\"AttributeError: &apos;Client&apos; object has no attribute &apos;m\(k % 4)&apos;\">t</failure></testcase>"
@@ -165,7 +169,7 @@ import RemedyTestSupport
         }
         let (one, onePass) = read(.max)
         let (two, halves) = read(1)
-        #expect(one.totals.total == 1200 && one.totals.skipped > 0 && one.totals.errors > 0)
+        #expect(one.totals.total == tests && one.totals.skipped > 0 && one.totals.errors > 0)
         #expect(two.totals == one.totals)
         #expect(two.files.map(\.path) == one.files.map(\.path))
         #expect(two.files.map(\.totals) == one.files.map(\.totals))
@@ -180,7 +184,7 @@ import RemedyTestSupport
         #expect(two.skipReasons.map(\.tests) == one.skipReasons.map(\.tests))
         #expect(two.skipReasons.map(\.files) == one.skipReasons.map(\.files))
         #expect(onePass.count >= 6)
-        #expect(onePass.flatMap(\.tests).filter { $0 == "tests/test_m8.py::TestC::test_110" }.count == 1)
+        #expect(onePass.flatMap(\.tests).filter { $0 == "tests/test_m\(110 % files).py::TestC::test_110" }.count == 1)
         #expect(onePass.filter { !$0.isSkip }.map(\.tests.count).reduce(0, +) == one.totals.failed + one.totals.errors - 1)
     }
 

@@ -227,15 +227,24 @@ public struct TriageAccumulator {
         totals.add(other.totals)
         let fileSlots = other.files.map { fileSlot($0.path) }
         for (slot, file) in zip(fileSlots, other.files) { files[slot].totals.add(file.totals) }
+        // Each of the other's clusters finds (or makes) its place here, then their tests
+        // move over on two cores: each cluster here takes one of the other's.
+        var targets: [Int] = []
         for builder in other.builders {
             if let at = builderIndex[builder.signature.hash] {
-                builders[at].absorb(builder, fileSlots: fileSlots)
+                targets.append(at)
             } else {
                 builderIndex[builder.signature.hash] = builders.count
                 var adopted = ClusterBuilder(signature: builder.signature, failure: builder.firstFailure, message: builder.message)
                 adopted.hint = nil
-                adopted.absorb(builder, fileSlots: fileSlots)
+                targets.append(builders.count)
                 builders.append(adopted)
+            }
+        }
+        let sources = other.builders
+        builders.withUnsafeMutableBufferPointer { builders in
+            TwoWaySplit.forEach(weights: sources.map(\.tests.count), threshold: 4096) { n in
+                builders[targets[n]].absorb(sources[n], fileSlots: fileSlots)
             }
         }
         for (n, skip) in other.skipReasons.enumerated() {
@@ -253,7 +262,12 @@ public struct TriageAccumulator {
 
     /// The clusters, ranked: failures first by tests affected, then call sites; skips last.
     public func clusters(scanner: (any CallSiteScanner)?, root: String?) -> [Cluster] {
-        var clusters = builders.map { $0.cluster(files: files) }
+        // Made on two cores when large (a cluster names each of its files).
+        var made = [Cluster?](repeating: nil, count: builders.count)
+        made.withUnsafeMutableBufferPointer { made in
+            TwoWaySplit.forEach(weights: builders.map(\.fileOrder.count), threshold: 2048) { n in made[n] = builders[n].cluster(files: files) }
+        }
+        var clusters = made.map { $0! }
         if let scanner, let root {
             let failing = clusters.indices.filter { !clusters[$0].isSkip }
             let sites = scanner.callSites(for: failing.map { clusters[$0].signature }, files: files.map(\.path), root: root)

@@ -163,9 +163,9 @@ public enum TextTable {
 
     /// Columns a cell takes: its bytes when ASCII, else its characters.
     private static func width(_ cell: String) -> Int {
-        var ascii = true
-        for byte in cell.utf8 where byte >= 0x80 { ascii = false; break }
-        return ascii ? cell.utf8.count : cell.count
+        var cell = cell
+        let ascii = cell.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? bytes.count : nil }
+        return ascii ?? cell.count
     }
 }
 
@@ -191,6 +191,22 @@ extension TriageReport {
     /// lists every file. (A run of thousands of test files would otherwise give a line of
     /// hundreds of kilobytes, and markdown too long for a pull-request comment.)
     static let filesShown = 10
+
+    /// The `filesShown` files with the most tests (then call sites), in that order; ties
+    /// keep the cause's order — the head of a stable sort, picked in one pass.
+    static func hardestHit(_ files: [FileImpact]) -> [FileImpact] {
+        var kept: [FileImpact] = []
+        kept.reserveCapacity(filesShown + 1)
+        func ahead(_ a: FileImpact, _ b: FileImpact) -> Bool { (a.tests, a.callSites) > (b.tests, b.callSites) }
+        for file in files {
+            if kept.count == filesShown, let last = kept.last, !ahead(file, last) { continue }
+            // After every kept file it does not beat: an equal one stays ahead.
+            let at = kept.firstIndex { ahead(file, $0) } ?? kept.count
+            kept.insert(file, at: at)
+            if kept.count > filesShown { kept.removeLast() }
+        }
+        return kept
+    }
 
     /// The first `filesShown` items, then how many more there are.
     private static func shortList(_ items: [String]) -> String {
@@ -228,8 +244,8 @@ extension TriageReport {
             out.append(facts)
             out.append("     rule: " + (cause.rule.map { style.green($0) } ?? style.yellow("none matches")))
             // The files hit hardest first; a long tail is counted (JSON lists every file).
-            let files = cause.files.sorted { ($0.tests, $0.callSites) > ($1.tests, $1.callSites) }
-            for file in files.prefix(Self.filesShown) {
+            let files = cause.files
+            for file in Self.hardestHit(files) {
                 out.append("     \(file.path): \(file.tests) test\(file.tests == 1 ? "" : "s")\(file.callSites > 0 ? ", \(file.callSites) call site\(file.callSites == 1 ? "" : "s")" : "")")
             }
             if files.count > Self.filesShown {
@@ -285,8 +301,8 @@ extension TriageReport {
             out.append("Signature `\(cause.signature.hash8)` (v\(cause.signature.version)) · rule: \(cause.rule.map { "`\($0)`" } ?? "none matches")")
             out.append("")
             out.append("**Files affected:**")
-            let files = cause.files.sorted { ($0.tests, $0.callSites) > ($1.tests, $1.callSites) }
-            for f in files.prefix(Self.filesShown) {
+            let files = cause.files
+            for f in Self.hardestHit(files) {
                 out.append("- `\(f.path)` (\(f.tests) test\(f.tests == 1 ? "" : "s")\(f.callSites > 0 ? ", \(f.callSites) call\(f.callSites == 1 ? "" : "s")" : ""))")
             }
             if files.count > Self.filesShown { out.append("- " + Self.moreFiles(files.count)) }
