@@ -83,7 +83,9 @@ public struct JUnitStream: Sendable {
     /// The file's path is the accumulator's (`files[slot]`), shared by all its classes; of
     /// the test ids' prefix only what follows "path::" is kept ("TestGroup::", a string
     /// short enough to need no allocation), or the whole prefix when it does not start so.
-    private struct KnownClass { var slot: Int; var prefixTail: String?; var wholePrefix: String? }
+    /// When the dialect splits class names by bytes (`fileKeyLength`), the file is found
+    /// by the bytes that name it and the tail is made when a test of the class fails.
+    private struct KnownClass { var slot: Int; var prefixTail: String?; var wholePrefix: String?; var fileKeyLength: Int? = nil }
 
     /// A failure read once per distinct message (tag, type and message), with the outcome
     /// they give, its cluster's slot and, for a counted skip, its reason's slot.
@@ -102,6 +104,8 @@ public struct JUnitStream: Sendable {
         guard let base = p.baseAddress else { return (0, false) }
         let n = p.count
         var classIndex = HashIndex(capacity: 4096), classes: [KnownClass] = []
+        // File slots by the hash of the class-name bytes (and file attribute) that name the file.
+        var fileKeys = HashIndex(capacity: 1024)
         var failureIndex = HashIndex(capacity: 64), failures: [KnownFailure] = []
         // Passing tests per file slot, handed to the accumulator at the end.
         var passedBySlot: [Int] = []
@@ -156,6 +160,40 @@ public struct JUnitStream: Sendable {
             return nil
         }
 
+        /// A class name seen for the first time: its file's slot, and what its tests' ids start with.
+        func resolveClass(_ attributes: Attributes) -> KnownClass {
+            let fileAttribute = optionalString(attributes.file)
+            let classname = attributes.classname
+            let bytes = UnsafeBufferPointer(rebasing: p[classname.start..<max(classname.start, classname.end)])
+            // The report's bytes as they are, unless an entity must be decoded first.
+            let plain = memchr(base + classname.start, 38, bytes.count) == nil
+            if plain, let length = dialect.fileKeyLength(classname: bytes, file: fileAttribute) {
+                // One path per file: its first class asks the dialect, the others find it by bytes.
+                let fileKey = hash(attributes.file, hash(Range(start: classname.start, end: classname.start + length)))
+                if let slot = fileKeys.find(fileKey) { return KnownClass(slot: slot, prefixTail: nil, wholePrefix: nil, fileKeyLength: length) }
+                if let path = dialect.testPrefix(classname: bytes, file: fileAttribute)?.file {
+                    let slot = accumulator.fileSlot(path)
+                    fileKeys.insert(fileKey, slot)
+                    return KnownClass(slot: slot, prefixTail: nil, wholePrefix: nil, fileKeyLength: length)
+                }
+            }
+            let resolved = plain ? dialect.testPrefix(classname: bytes, file: fileAttribute) : dialect.testPrefix(classname: string(classname), file: fileAttribute)
+            guard var (prefix, path) = resolved else {
+                let path = dialect.testIdentity(classname: string(classname), name: "x", file: fileAttribute).file
+                return KnownClass(slot: accumulator.fileSlot(path), prefixTail: nil, wholePrefix: nil)
+            }
+            let slot = accumulator.fileSlot(path)
+            // "path::Tail::" → "Tail::", compared as bytes.
+            let tail = prefix.withUTF8 { head in
+                path.withUTF8 { file -> String? in
+                    guard !file.isEmpty, head.count >= file.count + 2, memcmp(head.baseAddress!, file.baseAddress!, file.count) == 0,
+                          head[file.count] == 58, head[file.count + 1] == 58 else { return nil }
+                    return String(decoding: UnsafeBufferPointer(rebasing: head[(file.count + 2)...]), as: UTF8.self)
+                }
+            }
+            return KnownClass(slot: slot, prefixTail: tail, wholePrefix: tail == nil ? prefix : nil)
+        }
+
         var i = range.lowerBound
         while i < range.upperBound {
             guard let lt = find(60, from: i), lt < range.upperBound else { break }
@@ -183,29 +221,7 @@ public struct JUnitStream: Sendable {
             if let at = classIndex.find(key) {
                 known = at
             } else {
-                let fileAttribute = optionalString(attributes.file)
-                let made: KnownClass
-                let classname = attributes.classname
-                // The report's bytes as they are, unless an entity must be decoded first.
-                let resolved = memchr(base + classname.start, 38, max(0, classname.end - classname.start)) == nil
-                    ? dialect.testPrefix(classname: UnsafeBufferPointer(rebasing: p[classname.start..<max(classname.start, classname.end)]), file: fileAttribute)
-                    : dialect.testPrefix(classname: string(classname), file: fileAttribute)
-                if let prefixed = resolved {
-                    let slot = accumulator.fileSlot(prefixed.file)
-                    var (prefix, path) = prefixed
-                    // "path::Tail::" → "Tail::", compared as bytes.
-                    let tail = prefix.withUTF8 { head in
-                        path.withUTF8 { file -> String? in
-                            guard !file.isEmpty, head.count >= file.count + 2, memcmp(head.baseAddress!, file.baseAddress!, file.count) == 0,
-                                  head[file.count] == 58, head[file.count + 1] == 58 else { return nil }
-                            return String(decoding: UnsafeBufferPointer(rebasing: head[(file.count + 2)...]), as: UTF8.self)
-                        }
-                    }
-                    made = KnownClass(slot: slot, prefixTail: tail, wholePrefix: tail == nil ? prefix : nil)
-                } else {
-                    let path = dialect.testIdentity(classname: string(attributes.classname), name: "x", file: fileAttribute).file
-                    made = KnownClass(slot: accumulator.fileSlot(path), prefixTail: nil, wholePrefix: nil)
-                }
+                let made = resolveClass(attributes)
                 known = classes.count
                 classes.append(made)
                 classIndex.insert(key, known)
@@ -271,13 +287,13 @@ public struct JUnitStream: Sendable {
             let slot = classes[known].slot
             if outcome == .passed { passedBySlot[slot] += 1; continue }
             let file = accumulator.files[slot].path
+            if classes[known].prefixTail == nil, let length = classes[known].fileKeyLength {
+                let classname = attributes.classname
+                classes[known].prefixTail = dialect.classPrefix(classname: UnsafeBufferPointer(rebasing: p[classname.start..<classname.end]), fileKeyLength: length)
+            }
             let id: String
             if let tail = classes[known].prefixTail {
-                let name = string(attributes.name)
-                var joined = ""
-                joined.reserveCapacity(file.utf8.count + 2 + tail.utf8.count + name.utf8.count)
-                joined += file; joined += "::"; joined += tail; joined += name
-                id = joined
+                id = Self.joinID(file: file, tail: tail, name: attributes.name, in: p)
             } else if let whole = classes[known].wholePrefix {
                 id = whole + string(attributes.name)
             } else {
@@ -314,6 +330,29 @@ extension JUnitStream {
             tries += 1
         }
         return nil
+    }
+
+    /// "file::tail" and the test's name, in one allocation: the name's bytes copied from
+    /// the report unless an entity must be decoded.
+    private static func joinID(file: String, tail: String, name: Range, in p: UnsafeBufferPointer<UInt8>) -> String {
+        guard let base = p.baseAddress, !name.isEmpty, memchr(base + name.start, 38, name.end - name.start) == nil else {
+            return file + "::" + tail + XMLScanner.decodeOrEmpty(p, name.start, name.end)
+        }
+        var file = file, tail = tail
+        return file.withUTF8 { file in
+            tail.withUTF8 { tail in
+                let count = file.count + 2 + tail.count + (name.end - name.start)
+                return String(unsafeUninitializedCapacity: count) { out in
+                    guard let at = out.baseAddress else { return 0 }
+                    var end = at
+                    if let bytes = file.baseAddress { end.initialize(from: bytes, count: file.count); end += file.count }
+                    end[0] = 58; end[1] = 58; end += 2
+                    if let bytes = tail.baseAddress { end.initialize(from: bytes, count: tail.count); end += tail.count }
+                    end.initialize(from: base + name.start, count: name.end - name.start)
+                    return count
+                }
+            }
+        }
     }
 
     /// The same hash over a string's UTF-8.

@@ -9,6 +9,15 @@ public protocol ResultsDialect: Sendable {
     func testPrefix(classname: String, file: String?) -> (prefix: String, file: String)?
     /// The same, for a class name still in the report's bytes (no string made for it).
     func testPrefix(classname: UnsafeBufferPointer<UInt8>, file: String?) -> (prefix: String, file: String)?
+    /// How many leading bytes of a class name name its file (pytest: the module, "a.b" of
+    /// "a.b.TestC"): every class name that starts with those bytes, with the same `file`
+    /// attribute, is in the same file, and `testPrefix` gives that file followed by "::"
+    /// and `classPrefix`. The streaming reader then asks `testPrefix` once per file rather
+    /// than once per class. Nil when the bytes alone cannot say.
+    func fileKeyLength(classname: UnsafeBufferPointer<UInt8>, file: String?) -> Int?
+    /// What the test ids' prefix holds after "file::" for a class name split where
+    /// `fileKeyLength` said (pytest: "TestA::TestB::", or nothing for module-level tests).
+    func classPrefix(classname: UnsafeBufferPointer<UInt8>, fileKeyLength: Int) -> String
     /// The failure a JUnit `<failure>` or `<error>` describes.
     func failure(message: String?, type: String?, text: String, outcome: Outcome) -> Failure
     /// The skip a JUnit `<skipped>` describes.
@@ -30,6 +39,8 @@ extension ResultsDialect {
     public func testPrefix(classname: UnsafeBufferPointer<UInt8>, file: String?) -> (prefix: String, file: String)? {
         testPrefix(classname: String(decoding: classname, as: UTF8.self), file: file)
     }
+    public func fileKeyLength(classname: UnsafeBufferPointer<UInt8>, file: String?) -> Int? { nil }
+    public func classPrefix(classname: UnsafeBufferPointer<UInt8>, fileKeyLength: Int) -> String { "" }
     public func runnerStopped(_ text: String) -> String? { nil }
     public func independentCopy() -> any ResultsDialect { self }
 }

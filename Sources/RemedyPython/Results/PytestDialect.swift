@@ -42,11 +42,19 @@ public struct PytestDialect: ResultsDialect {
     }
 
     public func testPrefix(classname bytes: UnsafeBufferPointer<UInt8>, file: String?) -> (prefix: String, file: String)? {
+        guard let end = fileKeyLength(classname: bytes, file: file) else { return nil }
+        let path = file ?? Self.modulePath(bytes, end: end)
+        return (path + "::" + classPrefix(classname: bytes, fileKeyLength: end), path)
+    }
+
+    /// Where the module part of the class name ends: the file (`file` when xunit1 gives
+    /// it) is that module's, the rest are classes.
+    public func fileKeyLength(classname bytes: UnsafeBufferPointer<UInt8>, file: String?) -> Int? {
         guard !bytes.isEmpty else { return nil }
         // Where each dot-separated part ends (on the stack: this runs once per class name).
         var dots = 1
         for byte in bytes where byte == UInt8(ascii: ".") { dots += 1 }
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: dots) { ends -> (prefix: String, file: String)? in
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: dots) { ends -> Int in
             var filled = 0
             for (at, byte) in bytes.enumerated() where byte == UInt8(ascii: ".") { ends[filled] = at; filled += 1 }
             ends[filled] = bytes.count
@@ -55,7 +63,6 @@ public struct PytestDialect: ResultsDialect {
                 return UnsafeBufferPointer(rebasing: bytes[start..<ends[k]])
             }
             var moduleCount = ends.count
-            let path: String
             if let file {
                 // The class name starts with the file's module ("a/b.py" → "a.b.").
                 let module = file.utf8.dropLast(file.hasSuffix(".py") ? 3 : 0)
@@ -64,7 +71,6 @@ public struct PytestDialect: ResultsDialect {
                    bytes.starts(with: module.lazy.map { $0 == UInt8(ascii: "/") ? UInt8(ascii: ".") : $0 }) {
                     moduleCount = ends.firstIndex(of: moduleBytes).map { $0 + 1 } ?? moduleCount
                 }
-                path = file
             } else {
                 // The longest prefix that is a file of the repository; when the repository does
                 // not hold these tests (a report read elsewhere), pytest's Test* class names decide.
@@ -78,27 +84,26 @@ public struct PytestDialect: ResultsDialect {
                 if !found, let firstClass = (0..<ends.count).first(where: { Self.startsUppercase(part($0)) }), firstClass > 0 {
                     moduleCount = firstClass
                 }
-                path = Self.modulePath(bytes, end: ends[moduleCount - 1])
             }
-            // path::Class::Inner:: — the class parts with "::" for each dot, in one allocation.
-            let classes = UnsafeBufferPointer(rebasing: bytes[min(bytes.count, ends[moduleCount - 1] + 1)...])
-            let dots = ends.count - moduleCount
-            var pathBytes = path
-            let prefix = pathBytes.withUTF8 { head in
-                String(unsafeUninitializedCapacity: head.count + classes.count + dots + 4) { out in
-                    var at = 0
-                    for byte in head { out[at] = byte; at += 1 }
-                    out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":"); at += 2
-                    guard !classes.isEmpty else { return at }
-                    for byte in classes {
-                        if byte == UInt8(ascii: ".") { out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":"); at += 2 }
-                        else { out[at] = byte; at += 1 }
-                    }
-                    out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":")
-                    return at + 2
-                }
+            return ends[moduleCount - 1]
+        }
+    }
+
+    /// "Class::Inner::" for the classes after the module ("" for a module-level test), in
+    /// one allocation (none when short).
+    public func classPrefix(classname bytes: UnsafeBufferPointer<UInt8>, fileKeyLength end: Int) -> String {
+        let classes = UnsafeBufferPointer(rebasing: bytes[min(bytes.count, end + 1)...])
+        guard !classes.isEmpty else { return "" }
+        var dots = 0
+        for byte in classes where byte == UInt8(ascii: ".") { dots += 1 }
+        return String(unsafeUninitializedCapacity: classes.count + dots + 2) { out in
+            var at = 0
+            for byte in classes {
+                if byte == UInt8(ascii: ".") { out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":"); at += 2 }
+                else { out[at] = byte; at += 1 }
             }
-            return (prefix, path)
+            out[at] = UInt8(ascii: ":"); out[at + 1] = UInt8(ascii: ":")
+            return at + 2
         }
     }
 
