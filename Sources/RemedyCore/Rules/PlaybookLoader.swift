@@ -74,12 +74,19 @@ public struct PlaybookLoader: Sendable {
         return files.sorted()
     }
 
+    /// A YAML document as nodes. The constructor and encoding are given rather than
+    /// Yams' defaults, which build a constructor's tables and read the whole environment
+    /// (YAMS_DEFAULT_ENCODING) for every document; nodes need neither.
+    static func compose(_ text: String, _ resolver: Resolver) throws -> Node? {
+        try Yams.compose(yaml: text, resolver, Constructor([:], [:], [:]), .utf8)
+    }
+
     public func load(text: String, file: String) throws -> Rule {
         let root: Node
         do {
             // The basic resolver: every scalar stays a string (the loader reads its own
             // numbers), and no tag-guessing regular expressions are compiled.
-            guard let node = try Yams.compose(yaml: text, .basic) else {
+            guard let node = try Self.compose(text, .basic) else {
                 throw RemedyError.badInput("\(file):1:1: the playbook is empty (expected a mapping with schema, id, title, match, strategies)")
             }
             root = node

@@ -33,7 +33,7 @@ public struct RemedyConfiguration: Sendable, Equatable {
     public static func parse(_ text: String, file: String, root: String) throws -> RemedyConfiguration {
         var configuration = RemedyConfiguration()
         let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch let error as YamlError {
+        do { node = try PlaybookLoader.compose(text, .default) } catch let error as YamlError {
             throw RemedyError.badInput("\(file): invalid YAML: \(PlaybookLoader.describe(error))")
         }
         guard let node else { return configuration }
