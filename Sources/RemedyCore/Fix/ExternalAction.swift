@@ -72,7 +72,7 @@ public struct ExternalAction: Action {
             let relative = String(name.dropFirst(5))
             guard !relative.isEmpty, !relative.hasPrefix("/") else { return (nil, "exec: takes a path relative to the playbook's folder") }
             // Absolute: the plugin runs in the worktree, not where the playbook was read.
-            let path = URL(fileURLWithPath: (playbookFolder as NSString).appendingPathComponent(relative)).standardizedFileURL.path
+            let path = PathText.standardized(playbookFolder + "/" + relative)
             guard FileManager.default.isExecutableFile(atPath: path) else { return (nil, "\(path) is not an executable file (chmod +x it)") }
             return (ExternalAction(id: name, executable: path, timeout: defaultTimeout), nil)
         }

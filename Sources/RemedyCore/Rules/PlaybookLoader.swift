@@ -99,7 +99,7 @@ public struct PlaybookLoader: Sendable {
         let schema = try top.requiredString("schema")
         guard schema.value == "remedy/v1" else { throw Self.error(file, schema.node, "unknown schema '\(schema.value)' (expected remedy/v1)") }
         let id = try top.requiredString("id")
-        let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let stem = PathText.stem(file)
         guard id.value == stem else {
             throw Self.error(file, id.node, "the id '\(id.value)' must equal the file's name '\(stem)' (rename the file or the id)")
         }

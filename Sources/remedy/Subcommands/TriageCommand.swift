@@ -24,7 +24,7 @@ struct TriageCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let root = URL(fileURLWithPath: repo).standardizedFileURL.path
+        let root = PathText.standardized(repo)
         let pack = PythonPack(root: root)
         // JUnit reports — one, or several merged into one run — are streamed, not built.
         let reports = logs.map { try? readJUnit($0, pack: pack) }
