@@ -109,6 +109,8 @@ public struct JUnitStream: Sendable {
         var failureIndex = HashIndex(capacity: 64), failures: [KnownFailure] = []
         // Passing tests per file slot, handed to the accumulator at the end.
         var passedBySlot: [Int] = []
+        // The paths of the files failing tests are in, each once: slot's bytes are pathStarts[slot]..<pathEnds[slot].
+        var pathBytes: [UInt8] = [], pathStarts: [Int] = [], pathEnds: [Int] = []
         var cases = 0
         var cutOff = false
         var released = range.lowerBound
@@ -286,14 +288,25 @@ public struct JUnitStream: Sendable {
             if cutOff { break }
             let slot = classes[known].slot
             if outcome == .passed { passedBySlot[slot] += 1; continue }
-            let file = accumulator.files[slot].path
             if classes[known].prefixTail == nil, let length = classes[known].fileKeyLength {
                 let classname = attributes.classname
                 classes[known].prefixTail = dialect.classPrefix(classname: UnsafeBufferPointer(rebasing: p[classname.start..<classname.end]), fileKeyLength: length)
             }
             let id: String
             if let tail = classes[known].prefixTail {
-                id = Self.joinID(file: file, tail: tail, name: attributes.name, in: p)
+                // The file's path from this half's copy of its bytes: a failing test costs no
+                // reference counting on the path, which another core may hold too.
+                if slot >= pathStarts.count {
+                    pathStarts += repeatElement(-1, count: slot + 1 - pathStarts.count)
+                    pathEnds += repeatElement(-1, count: slot + 1 - pathEnds.count)
+                }
+                if pathStarts[slot] < 0 {
+                    pathStarts[slot] = pathBytes.count
+                    pathBytes.append(contentsOf: accumulator.files[slot].path.utf8)
+                    pathEnds[slot] = pathBytes.count
+                }
+                let (start, end) = (pathStarts[slot], pathEnds[slot])
+                id = pathBytes.withUnsafeBufferPointer { Self.joinID(file: UnsafeBufferPointer(rebasing: $0[start..<end]), tail: tail, name: attributes.name, in: p) }
             } else if let whole = classes[known].wholePrefix {
                 id = whole + string(attributes.name)
             } else {
@@ -301,9 +314,9 @@ public struct JUnitStream: Sendable {
             }
             // Durations are not part of a triage: not read here.
             if outcome == .skipped && holdSkips {
-                skipped.append(TestCase(id: id, file: file, outcome: outcome, failure: failureAt.map { failures[$0].failure }))
+                skipped.append(TestCase(id: id, file: accumulator.files[slot].path, outcome: outcome, failure: failureAt.map { failures[$0].failure }))
             } else if let at = failureAt {
-                accumulator.addPlaced(id: id, file: file, outcome: outcome, phase: failures[at].failure.phase, hint: failures[at].failure.hint,
+                accumulator.addPlaced(id: id, outcome: outcome, phase: failures[at].failure.phase, hint: failures[at].failure.hint,
                                       fileSlot: slot, clusterSlot: outcome.isFailure || outcome == .skipped ? cluster : nil,
                                       skipReasonSlot: outcome == .skipped ? skipReason : nil)
             }
@@ -334,13 +347,12 @@ extension JUnitStream {
 
     /// "file::tail" and the test's name, in one allocation: the name's bytes copied from
     /// the report unless an entity must be decoded.
-    private static func joinID(file: String, tail: String, name: Range, in p: UnsafeBufferPointer<UInt8>) -> String {
+    private static func joinID(file: UnsafeBufferPointer<UInt8>, tail: String, name: Range, in p: UnsafeBufferPointer<UInt8>) -> String {
         guard let base = p.baseAddress, !name.isEmpty, memchr(base + name.start, 38, name.end - name.start) == nil else {
-            return file + "::" + tail + XMLScanner.decodeOrEmpty(p, name.start, name.end)
+            return String(decoding: file, as: UTF8.self) + "::" + tail + XMLScanner.decodeOrEmpty(p, name.start, name.end)
         }
-        var file = file, tail = tail
-        return file.withUTF8 { file in
-            tail.withUTF8 { tail in
+        var tail = tail
+        return tail.withUTF8 { tail in
                 let count = file.count + 2 + tail.count + (name.end - name.start)
                 return String(unsafeUninitializedCapacity: count) { out in
                     guard let at = out.baseAddress else { return 0 }
@@ -351,7 +363,6 @@ extension JUnitStream {
                     end.initialize(from: base + name.start, count: name.end - name.start)
                     return count
                 }
-            }
         }
     }
 

@@ -180,19 +180,19 @@ public struct TriageAccumulator {
             reasonSlot = skipReasonSlot(testCase.skipReason ?? failure?.message ?? "")
             hidden = testCase.skipReason != nil ? failure.map { "\($0.exceptionType): \($0.message)" } : nil
         }
-        addPlaced(id: testCase.id, file: testCase.file, outcome: testCase.outcome, phase: failure?.phase ?? .call, hint: failure?.hint,
+        addPlaced(id: testCase.id, outcome: testCase.outcome, phase: failure?.phase ?? .call, hint: failure?.hint,
                   fileSlot: fileSlot, clusterSlot: failure == nil ? nil : clusterSlot, skipReasonSlot: reasonSlot, hidden: hidden)
     }
 
     /// A failing or skipped test whose slots are known (the streaming reader looks them up
     /// once per distinct message), with its failure's phase and hint; for a skip, the cause
     /// a probe found behind it. No `TestCase` is needed.
-    public mutating func addPlaced(id: String, file: String, outcome: Outcome, phase: Phase, hint: String?,
+    public mutating func addPlaced(id: String, outcome: Outcome, phase: Phase, hint: String?,
                                    fileSlot: Int, clusterSlot: Int?, skipReasonSlot: Int?, hidden: String? = nil) {
         addOutcome(outcome, fileSlot: fileSlot)
         if let skipReasonSlot {
             skipReasons[skipReasonSlot].tests += 1
-            noteSkipFile(reasonSlot: skipReasonSlot, file: file, fileSlot: fileSlot)
+            noteSkipFile(reasonSlot: skipReasonSlot, fileSlot: fileSlot)
             if let hidden { noteHidden(reasonSlot: skipReasonSlot, [hidden]) }
         }
         if let clusterSlot { builders[clusterSlot].add(id: id, outcome: outcome, phase: phase, hint: hint, fileSlot: fileSlot) }
@@ -209,9 +209,9 @@ public struct TriageAccumulator {
     }
 
     /// Adds a file to a skip reason, once.
-    private mutating func noteSkipFile(reasonSlot at: Int, file: String, fileSlot: Int) {
+    private mutating func noteSkipFile(reasonSlot at: Int, fileSlot: Int) {
         guard skipFiles[at].insert(fileSlot).inserted else { return }
-        skipReasons[at].files.append(file)
+        skipReasons[at].files.append(files[fileSlot].path)
         skipFileOrder[at].append(fileSlot)
     }
 
@@ -250,7 +250,7 @@ public struct TriageAccumulator {
         for (n, skip) in other.skipReasons.enumerated() {
             let at = skipReasonSlot(skip.reason)
             skipReasons[at].tests += skip.tests
-            for (file, slot) in zip(skip.files, other.skipFileOrder[n]) { noteSkipFile(reasonSlot: at, file: file, fileSlot: fileSlots[slot]) }
+            for slot in other.skipFileOrder[n] { noteSkipFile(reasonSlot: at, fileSlot: fileSlots[slot]) }
             noteHidden(reasonSlot: at, skip.hides)
         }
     }
