@@ -30,4 +30,26 @@ import Foundation
             #expect(TriageReport.hardestHit(files) == Array(sorted.prefix(TriageReport.filesShown)), "\(count) files")
         }
     }
+
+    /// The report's suite table, written from the numbers, reads as TextTable lays it out.
+    @Test func suiteTableIsTextTablesLayout() {
+        func totals(_ outcomes: [(Outcome, Int)]) -> Totals {
+            var totals = Totals()
+            for (outcome, count) in outcomes { totals.add(outcome, count: count) }
+            return totals
+        }
+        let files: [(path: String, totals: Totals)] = [
+            ("tests/é_unicode.py", totals([(.passed, 3), (.failed, 8), (.skipped, 1)])),
+            ("t.py", totals([(.passed, 1234567)])),
+            ("tests/integration/test_long_name_for_a_file.py", totals([(.skipped, 2)])),
+        ]
+        var all = Totals()
+        for file in files { all.add(file.totals) }
+        let report = TriageReport(sources: ["x"], totals: all, files: files, skipReasons: [], clusters: [], findings: [], warnings: [], diagnostics: [])
+        var rows = report.suites.map { [$0.file, "\($0.total)", "\($0.passed)", "\($0.failed)", "\($0.errors)", "\($0.skipped)", $0.status] }
+        rows.append(["TOTAL", "\(all.total)", "\(all.passed + all.xpassed)", "\(all.failed)", "\(all.errors)", "\(all.skipped + all.xfailed)", ""])
+        let expected = TextTable.render(["File", "Total", "Passed", "Failed", "Errors", "Skipped", "Status"], rows, rightAligned: [1, 2, 3, 4, 5])
+        #expect(report.suiteTable() == expected)
+        #expect(expected.contains("all skipped") && !expected.contains(" \n"))
+    }
 }

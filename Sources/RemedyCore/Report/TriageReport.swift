@@ -162,7 +162,7 @@ public enum TextTable {
     }
 
     /// Columns a cell takes: its bytes when ASCII, else its characters.
-    private static func width(_ cell: String) -> Int {
+    static func width(_ cell: String) -> Int {
         var cell = cell
         let ascii = cell.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? bytes.count : nil }
         return ascii ?? cell.count
@@ -228,9 +228,7 @@ extension TriageReport {
         out.append(style.bold("Test run") + ": \(t.total) tests from \(sources.joined(separator: ", "))")
         out.append("")
         out.append(style.bold("Suites"))
-        var rows = suites.map { s in [s.file, String(s.total), String(s.passed), String(s.failed), String(s.errors), String(s.skipped), s.status] }
-        rows.append(["TOTAL", "\(t.total)", "\(t.passed + t.xpassed)", "\(t.failed)", "\(t.errors)", "\(t.skipped + t.xfailed)", ""])
-        out.append(TextTable.render(["File", "Total", "Passed", "Failed", "Errors", "Skipped", "Status"], rows, rightAligned: [1, 2, 3, 4, 5]))
+        out.append(suiteTable())
         out.append("")
         out.append("Rates: execution \(Self.rate(rates.execution)) (\(t.executed) of \(t.total) ran) · skip \(Self.rate(rates.skip)) · failure \(Self.rate(rates.failure)) of executed · pass \(Self.rate(rates.pass))")
         out.append("")
@@ -271,6 +269,51 @@ extension TriageReport {
             for d in diagnostics { out.append("  " + style.yellow(d)) }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The suite table as `TextTable` lays it out (numbers right-aligned), written straight
+    /// from the numbers: a run can have thousands of test files.
+    func suiteTable() -> String {
+        let t = totals
+        let header = ["File", "Total", "Passed", "Failed", "Errors", "Skipped", "Status"]
+        var rows = suites.map { (file: $0.file, numbers: [$0.total, $0.passed, $0.failed, $0.errors, $0.skipped], status: $0.status) }
+        rows.append(("TOTAL", [t.total, t.passed + t.xpassed, t.failed, t.errors, t.skipped + t.xfailed], ""))
+        func digits(_ n: Int) -> Int { var n = n, count = n < 0 ? 2 : 1; while n >= 10 || n <= -10 { n /= 10; count += 1 }; return count }
+        var widths = header.map(TextTable.width)
+        for row in rows {
+            widths[0] = max(widths[0], TextTable.width(row.file))
+            for (k, n) in row.numbers.enumerated() { widths[k + 1] = max(widths[k + 1], digits(n)) }
+            widths[6] = max(widths[6], TextTable.width(row.status))
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity((widths.reduce(0, +) + 15) * (rows.count + 1))
+        func blanks(_ count: Int) { if count > 0 { out.append(contentsOf: repeatElement(32, count: count)) } }
+        func write(_ n: Int) {
+            if n < 0 { out.append(45) }
+            var magnitude = n.magnitude
+            out.append(contentsOf: repeatElement(48, count: digits(n) - (n < 0 ? 1 : 0)))
+            var at = out.count - 1
+            repeat { out[at] = UInt8(48 + magnitude % 10); magnitude /= 10; at -= 1 } while magnitude > 0
+        }
+        out.append(contentsOf: "  ".utf8)
+        for (k, name) in header.enumerated() {
+            if k > 0 { blanks(2) }
+            if (1...5).contains(k) { blanks(widths[k] - TextTable.width(name)) }
+            out.append(contentsOf: name.utf8)
+            if k == 0 { blanks(widths[0] - TextTable.width(name)) }
+        }
+        for row in rows {
+            out.append(10)
+            out.append(contentsOf: "  ".utf8)
+            out.append(contentsOf: row.file.utf8)
+            blanks(widths[0] - TextTable.width(row.file))
+            for (k, n) in row.numbers.enumerated() {
+                blanks(2 + widths[k + 1] - digits(n))
+                write(n)
+            }
+            if !row.status.isEmpty { blanks(2); out.append(contentsOf: row.status.utf8) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private func markdown() -> String {
