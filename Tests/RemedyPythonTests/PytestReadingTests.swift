@@ -139,6 +139,10 @@ import RemedyTestSupport
         let noRoot = PytestDialect()
         #expect(noRoot.testIdentity(classname: "pkg.test_mod.TestA.TestB", name: "test_y[1-2]", file: nil).id == "pkg/test_mod.py::TestA::TestB::test_y[1-2]")
         #expect(noRoot.testIdentity(classname: "pkg.test_mod", name: "test_z", file: nil).id == "pkg/test_mod.py::test_z")
+        // The first capitalised part after the first is the first class; a capitalised first part makes it all module.
+        #expect(noRoot.testIdentity(classname: "Tests.sub.TestX", name: "t", file: nil).id == "Tests/sub/TestX.py::t")
+        #expect(noRoot.testIdentity(classname: "pkg.test_é.Ñandú.Inner", name: "t", file: nil).id == "pkg/test_é.py::Ñandú::Inner::t")
+        #expect(noRoot.testIdentity(classname: "a.b.c", name: "t", file: nil).id == "a/b/c.py::t")
     }
 
     @Test func badLogsGetClearErrors() {

@@ -51,6 +51,14 @@ public struct PytestDialect: ResultsDialect {
     /// it) is that module's, the rest are classes.
     public func fileKeyLength(classname bytes: UnsafeBufferPointer<UInt8>, file: String?) -> Int? {
         guard !bytes.isEmpty else { return nil }
+        // A report read away from its repository (or the repository has no such folder):
+        // pytest's Test* class names decide, read in one pass.
+        if file == nil {
+            let firstDot = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
+            if root.map({ moduleCounts.rootHolds(UnsafeBufferPointer(rebasing: bytes[..<firstDot]), root: $0) }) != true {
+                return Self.moduleEndByClassNames(bytes)
+            }
+        }
         // Where each dot-separated part ends (on the stack: this runs once per class name).
         var dots = 1
         for byte in bytes where byte == UInt8(ascii: ".") { dots += 1 }
@@ -87,6 +95,26 @@ public struct PytestDialect: ResultsDialect {
             }
             return ends[moduleCount - 1]
         }
+    }
+
+    /// Where the module ends when the first part after it that starts with a capital letter
+    /// is the first class ("a.b.TestC.TestD" → 3): the dot before that part, else the end
+    /// (also when the first part itself is capitalised).
+    static func moduleEndByClassNames(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        func startsClass(_ start: Int) -> Bool {
+            guard start < bytes.count else { return false }
+            let byte = bytes[start]
+            if byte < 0x80 { return byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+            let end = UnsafeBufferPointer(rebasing: bytes[start...]).firstIndex(of: UInt8(ascii: ".")).map { start + $0 } ?? bytes.count
+            return startsUppercase(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+        }
+        if startsClass(0) { return bytes.count }
+        var at = 0
+        while at < bytes.count {
+            if bytes[at] == UInt8(ascii: "."), startsClass(at + 1) { return at }
+            at += 1
+        }
+        return bytes.count
     }
 
     /// "Class::Inner::" for the classes after the module ("" for a module-level test), in
