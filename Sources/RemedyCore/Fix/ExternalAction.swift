@@ -63,7 +63,7 @@ public struct ExternalAction: Action {
 
     /// A plugin's time limit: 60 s, or REMEDY_PLUGIN_TIMEOUT seconds.
     static var defaultTimeout: Duration {
-        .seconds(ProcessInfo.processInfo.environment["REMEDY_PLUGIN_TIMEOUT"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 60)
+        .seconds(EnvironmentVariable.value("REMEDY_PLUGIN_TIMEOUT").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 60)
     }
 
     /// Resolves `exec:` against the playbook's folder and `ext:` on PATH; nil with the reason.
@@ -78,7 +78,7 @@ public struct ExternalAction: Action {
         }
         if name.hasPrefix("ext:") {
             let program = "remedy-action-" + name.dropFirst(4)
-            for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            for folder in (EnvironmentVariable.value("PATH") ?? "").split(separator: ":") {
                 let path = "\(folder)/\(program)"
                 if FileManager.default.isExecutableFile(atPath: path) { return (ExternalAction(id: name, executable: path, timeout: defaultTimeout), nil) }
             }
@@ -102,7 +102,7 @@ public struct ExternalAction: Action {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let input = try encoder.encode(payload)
-        let trace = ProcessInfo.processInfo.environment["REMEDY_TRACE_PLUGINS"] == "1"
+        let trace = EnvironmentVariable.value("REMEDY_TRACE_PLUGINS") == "1"
         if trace { StandardStream.error.write("remedy: plugin \(id) request: " + String(decoding: input, as: UTF8.self) + "\n") }
         var child = ChildProcess(executable: executable, arguments: [], directory: request.root, timeout: timeout, outputLimit: outputLimit)
         child.input = [UInt8](input)

@@ -111,7 +111,7 @@ public struct Style: Sendable {
 
     /// Colour when standard output is a terminal and NO_COLOR is not set.
     public static func forStandardOutput() -> Style {
-        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        let noColor = EnvironmentVariable.value("NO_COLOR").map { !$0.isEmpty } ?? false
         return Style(color: !noColor && isatty(STDOUT_FILENO) == 1)
     }
 

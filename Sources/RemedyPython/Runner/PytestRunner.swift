@@ -58,7 +58,7 @@ public struct PytestRunner: TestRunner {
         let command = try command(tests: tests, junit: junit)
         var roots = [directory]
         if FileManager.default.fileExists(atPath: directory + "/src") { roots.append(directory + "/src") }
-        let existing = ProcessInfo.processInfo.environment["PYTHONPATH"].map { [$0] } ?? []
+        let existing = EnvironmentVariable.value("PYTHONPATH").map { [$0] } ?? []
         let child = ChildProcess(executable: command[0], arguments: Array(command.dropFirst()),
                                  environment: ["PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": (roots + existing).joined(separator: ":"), "NO_COLOR": "1"],
                                  directory: directory, timeout: timeout)
