@@ -104,6 +104,9 @@ public struct JUnitStream: Sendable {
         guard let base = p.baseAddress else { return (0, false) }
         let n = p.count
         var classIndex = HashIndex(capacity: 4096), classes: [KnownClass] = []
+        // Room for a class per 256 bytes of report, reserved rather than grown: growing copies
+        // every class into fresh pages each time, and pages reserved but never used cost nothing.
+        classes.reserveCapacity(max(1024, range.count / 256))
         // File slots by the hash of the class-name bytes (and file attribute) that name the file.
         var fileKeys = HashIndex(capacity: 1024)
         var failureIndex = HashIndex(capacity: 64), failures: [KnownFailure] = []
