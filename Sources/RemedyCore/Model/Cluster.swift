@@ -113,7 +113,8 @@ public struct TriageAccumulator {
     public private(set) var skipReasons: [(reason: String, tests: Int, files: [String], hides: [String])] = []
     private var skipIndex: [String: Int] = [:]
     /// The file slots of each skip reason's tests.
-    private var skipFiles: [Set<Int>] = []
+    /// (Bits by file slot, one set per reason: slots are small and dense, no hashing needed.)
+    private var skipFiles: [[UInt64]] = []
     /// The same slots in the order of `skipReasons[n].files`.
     private var skipFileOrder: [[Int]] = []
 
@@ -210,7 +211,10 @@ public struct TriageAccumulator {
 
     /// Adds a file to a skip reason, once.
     private mutating func noteSkipFile(reasonSlot at: Int, fileSlot: Int) {
-        guard skipFiles[at].insert(fileSlot).inserted else { return }
+        let (word, bit) = (fileSlot >> 6, UInt64(1) << UInt64(fileSlot & 63))
+        if word >= skipFiles[at].count { skipFiles[at] += repeatElement(0, count: word + 1 - skipFiles[at].count) }
+        guard skipFiles[at][word] & bit == 0 else { return }
+        skipFiles[at][word] |= bit
         skipReasons[at].files.append(files[fileSlot].path)
         skipFileOrder[at].append(fileSlot)
     }

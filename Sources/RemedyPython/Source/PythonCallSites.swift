@@ -15,11 +15,19 @@ public struct PythonCallSites: CallSiteScanner {
         // A report read away from its repository names files that are not here: one look
         // per top folder rather than a failed open per file.
         var folderExists: [Substring: Bool] = [:]
+        // Files come grouped by folder: the last answer is asked first.
+        var last: (folder: Substring, exists: Bool)? = nil
         for file in files where file.hasSuffix(".py") {
             if let slash = file.firstIndex(of: "/") {
                 let folder = file[..<slash]
-                let exists = folderExists[folder] ?? (access(root + "/" + folder, F_OK) == 0)
-                folderExists[folder] = exists
+                let exists: Bool
+                if let last, last.folder == folder {
+                    exists = last.exists
+                } else {
+                    exists = folderExists[folder] ?? (access(root + "/" + folder, F_OK) == 0)
+                    folderExists[folder] = exists
+                    last = (folder, exists)
+                }
                 if !exists { continue }
             }
             guard let bytes = FileBytes.read(root + "/" + file, limit: 8 << 20) else { continue }
