@@ -1,12 +1,14 @@
 import CPCRE2
+import Foundation
 
-/// A PCRE2 regular expression compiled once (JIT where available) and matched with a
-/// match limit and a depth limit, so a catastrophic pattern ends in an error instead of a
-/// hang. Named groups `(?<name>…)` become the match's captures.
+/// A PCRE2 regular expression compiled once and matched with a match limit and a depth
+/// limit, so a catastrophic pattern ends in an error instead of a hang. Named groups
+/// `(?<name>…)` become the match's captures. Its first `jitThreshold` matches run on
+/// PCRE2's interpreter; then a JIT-compiled copy takes over.
 ///
 /// Sendable: PCRE2 documents compiled code (JIT included) as safe to share between
 /// threads for matching; each match makes its own match data, and the match context is
-/// never changed after `init`.
+/// never changed after `init`. The JIT compiles a copy, never code in use, under a lock.
 public final class PCRERegex: @unchecked Sendable {
     /// Why a pattern could not be compiled or a match could not finish.
     public struct RegexError: Error, CustomStringConvertible, Sendable {
@@ -29,8 +31,17 @@ public final class PCRERegex: @unchecked Sendable {
     public let pattern: String
     /// Names of the pattern's named groups, in group-number order.
     public let groupNames: [String]
+    /// Matches on the interpreter before the JIT compiles a copy: a regex used a few times
+    /// (a triage's few dozen causes) is not worth the JIT's executable mappings, which also
+    /// make other threads' page faults wait; one matched thousands of times is.
+    public static let jitThreshold = 64
+
     private let code: OpaquePointer
     private let context: OpaquePointer
+    private let lock = NSLock()
+    private var uses = 0
+    /// The JIT-compiled copy, once made (nil also when JIT is not available).
+    private var jitCode: OpaquePointer?
     private let groupNumbers: [(name: String, number: Int)]
 
     /// Default limits: generous for real messages, small enough that a runaway pattern
@@ -50,7 +61,6 @@ public final class PCRERegex: @unchecked Sendable {
             throw RegexError(message: PCRERegex.errorMessage(errorCode), offset: errorOffset)
         }
         code = compiled
-        _ = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE))
         context = pcre2_match_context_create_8(nil)
         pcre2_set_match_limit_8(context, matchLimit)
         pcre2_set_depth_limit_8(context, depthLimit)
@@ -78,6 +88,24 @@ public final class PCRERegex: @unchecked Sendable {
     deinit {
         pcre2_match_context_free_8(context)
         pcre2_code_free_8(code)
+        if let jitCode { pcre2_code_free_8(jitCode) }
+    }
+
+    /// The code the next match runs: the interpreted original, or the JIT-compiled copy
+    /// once the regex has been used `jitThreshold` times.
+    private func codeForMatch() -> OpaquePointer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let jitCode { return jitCode }
+        uses += 1
+        if uses == Self.jitThreshold, let copy = pcre2_code_copy_8(code) {
+            if pcre2_jit_compile_8(copy, UInt32(PCRE2_JIT_COMPLETE)) == 0 {
+                jitCode = copy
+                return copy
+            }
+            pcre2_code_free_8(copy)
+        }
+        return code
     }
 
     /// The first match in `subject`, or nil. Throws when a limit is hit.
@@ -90,6 +118,7 @@ public final class PCRERegex: @unchecked Sendable {
     public func matches(_ subject: String) throws -> Bool { try firstMatch(in: subject) != nil }
 
     public func firstMatch(in buffer: UnsafeBufferPointer<UInt8>) throws -> Match? {
+        let code = codeForMatch()
         guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else {
             throw RegexError(message: "out of memory creating match data")
         }
