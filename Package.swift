@@ -34,6 +34,11 @@ let package = Package(
             exclude: ["functions.h"],
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // glibc's malloc.h (mallopt), for tuning how the heap grows during a triage.
+        .systemLibrary(
+            name: "CMalloc",
+            path: "Sources/CMalloc"
+        ),
         .systemLibrary(
             name: "CPCRE2",
             path: "Sources/CPCRE2",
@@ -71,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "remedy",
             dependencies: [
-                "RemedyCore", "RemedyGit", "RemedyPython",
+                "RemedyCore", "RemedyGit", "RemedyPython", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Links to playbooks/ and demo/: inside the target's folder, so SwiftPM plans the

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import Foundation
 import RemedyCore
 import RemedyPython
@@ -53,6 +54,14 @@ struct TriageCommand: AsyncParsableCommand {
     /// Triage of JUnit reports, streamed into one run: passing tests are only counted, and
     /// each mapped file's pages are given back as the reading moves on.
     private func streamed(_ reports: [(source: String, file: MappedFile)], pack: PythonPack, root: String) async throws {
+        // While the reports stream the heap grows in large steps and is not given back, and
+        // large arrays come from it rather than from mappings of their own: each growth,
+        // trim or unmapping is a system call that makes the other core's page faults wait,
+        // or flushes its TLB. Pages reserved and never touched cost nothing; the process
+        // ends when the report is written.
+        mallopt(M_TOP_PAD, 16 << 20)
+        mallopt(M_TRIM_THRESHOLD, 256 << 20)
+        mallopt(M_MMAP_THRESHOLD, 32 << 20)
         // The playbooks load on another core while the reports stream.
         let common = self.common
         let loading = Task.detached { try common.loadRules(pack: pack, configuration: RemedyConfiguration.load(repository: root)) }
