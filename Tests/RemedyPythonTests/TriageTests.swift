@@ -161,10 +161,14 @@ import RemedyTestSupport
         func read(_ threshold: Int) -> (TriageAccumulator, [Cluster]) {
             var stream = JUnitStream(dialect: pack.dialect)
             stream.parallelThreshold = threshold
+            // Each part's reader is prepared first, on the thread that reads it.
+            let prepared = Counter()
+            stream.prepareReader = { prepared.add() }
             var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
             let leftover = stream.stream(bytes: bytes, source: "gen.xml", into: &accumulator, holdSkips: false)
             #expect(leftover.diagnostics.isEmpty, "\(leftover.diagnostics)")
             #expect(leftover.parts == (threshold == 1 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1))
+            #expect(prepared.value == (leftover.parts == 2 ? 2 : 0))
             return (accumulator, accumulator.clusters(scanner: nil, root: nil))
         }
         let (one, onePass) = read(.max)
@@ -243,4 +247,12 @@ import RemedyTestSupport
         ])
         #expect(clusters[1].frames.last?.path == "app/config.py")
     }
+}
+
+/// A count kept across threads.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }

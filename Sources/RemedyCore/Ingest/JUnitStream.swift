@@ -16,6 +16,10 @@ public struct JUnitStream: Sendable {
     /// million-test report stays at a few dozen megabytes of it, and one under this size
     /// gives nothing back mid-read (each release costs both cores a TLB flush).
     static let releaseStep = 32 << 20
+    /// Called for each part of a report read on two cores, on the thread that reads it,
+    /// before it reads (the command line grows that thread's C heap in one step, rather
+    /// than in hundreds as the reading goes).
+    public var prepareReader: (@Sendable () -> Void)? = nil
 
     public init(dialect: any ResultsDialect) { self.dialect = dialect }
 
@@ -70,6 +74,7 @@ public struct JUnitStream: Sendable {
                         let shared = UnsafeSendable((self, secondStream, p, split, holdSkips, first, other, results, release))
                         DispatchQueue.concurrentPerform(iterations: 2) { half in
                             let (firstStream, secondStream, p, split, holdSkips, first, other, results, release) = shared.value
+                            firstStream.prepareReader?()
                             var skipped: [TestCase] = []
                             let (stream, range, into) = half == 0 ? (firstStream, 0..<split, first) : (secondStream, split..<p.count, other)
                             let (cases, cutOff) = stream.scan(p, range, into: &into.pointee, skipped: &skipped, holdSkips: holdSkips, release: release)
