@@ -16,6 +16,12 @@ public struct PlaybookLoader: Sendable {
 
     /// Every `*.yml` rule under the folders (recursively); ids must be unique.
     public func load(folders: [String]) throws -> [Rule] {
+        try load(folders: folders, loaded: [:])
+    }
+
+    /// The same, taking the rules of the folders in `loaded` as already read (by this
+    /// loader's actions) rather than reading those folders again.
+    public func load(folders: [String], loaded: [String: [Rule]]) throws -> [Rule] {
         var rules: [Rule] = []
         var seen: [String: String] = [:]
         func add(_ rule: Rule) throws {
@@ -26,6 +32,10 @@ public struct PlaybookLoader: Sendable {
             rules.append(rule)
         }
         for folder in folders {
+            if let known = loaded[folder] {
+                for rule in known { try add(rule) }
+                continue
+            }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw RemedyError.badInput("\(folder): no such playbook folder")

@@ -24,7 +24,9 @@ struct CommonOptions: ParsableArguments {
     /// The shipped rules plus the user's folders (flags, then `.remedy.yml`), less the
     /// rules the configuration disables.
     func loadRules(pack: PythonPack, configuration: RemedyConfiguration = RemedyConfiguration()) throws -> [Rule] {
-        let rules = try PlaybookLoader(actions: pack.actionRegistry).load(folders: [try Embedded.playbooksFolder()] + playbooks + configuration.playbooks)
+        let shipped = try Embedded.playbooksFolder()
+        let rules = try PlaybookLoader(actions: pack.actionRegistry).load(folders: [shipped] + playbooks + configuration.playbooks,
+                                                                          loaded: ShippedRules.loaded(folder: shipped))
         for id in configuration.disabledRules where !rules.contains(where: { $0.id == id }) {
             throw RemedyError.badInput("\(RemedyConfiguration.fileName): disabled-rules names no rule '\(id)' (see remedy playbooks list)")
         }
