@@ -5,7 +5,8 @@ usage: Benchmarks/bench.py [--runs N] [--tests N] [--million]
 (rule matching has no external baseline: remedy-bench times RuleMatcher against the naive
 all-pairs loop over the same rules and failures)
 Builds remedy in release mode, then prints, for each benchmark, the best wall time of
-N runs of the baseline and of remedy, their ratio, and a check that both found the same.
+N runs of the baseline and of remedy (the triage runs taken in turn, so a drifting machine
+slows both alike), their ratio, and a check that both found the same.
 --million also triages a 1,000,000-test report (185 MB) and prints remedy's peak memory.
 """
 import json, os, subprocess, sys, sysconfig, tempfile, time, shutil
@@ -51,8 +52,8 @@ def symbols(work):
 def triage(work):
     report_path = os.path.join(work, f"junit-{TESTS}.xml")
     subprocess.run([sys.executable, os.path.join(BENCH, "gen_junit.py"), str(TESTS), report_path], check=True)
-    base_time, base_out = best([sys.executable, os.path.join(BENCH, "baseline_triage.py"), report_path])
-    remedy_time, _ = best([REMEDY, "triage", report_path, "--no-probe", "--repo", work])
+    (base_time, base_out), (remedy_time, _) = best_interleaved([[sys.executable, os.path.join(BENCH, "baseline_triage.py"), report_path],
+                                                                [REMEDY, "triage", report_path, "--no-probe", "--repo", work]])
     _, remedy_out = best([REMEDY, "triage", report_path, "--format", "json", "--no-probe", "--repo", work], runs=1)
     base_lines = base_out.decode().splitlines()
     base_totals = eval(base_lines[0])
@@ -95,6 +96,19 @@ def matching():
     """10,000 failures x 1,000 rules, RuleMatcher against the naive all-pairs loop, in one process."""
     out = subprocess.run([os.path.join(ROOT, ".build", "release", "remedy-bench"), "match"], stdout=subprocess.PIPE, check=True).stdout
     print(out.decode().strip())
+
+
+def best_interleaved(commands, runs=RUNS):
+    """The best wall time of each command over `runs` rounds that run them in turn, so
+    that a machine whose speed drifts slows them alike; and each one's last output."""
+    times, outs = [[] for _ in commands], [None for _ in commands]
+    for _ in range(runs):
+        for k, command in enumerate(commands):
+            start = time.perf_counter()
+            result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
+            times[k].append(time.perf_counter() - start)
+            outs[k] = result.stdout
+    return [(min(t), out) for t, out in zip(times, outs)]
 
 
 def overhead(runs=RUNS):
