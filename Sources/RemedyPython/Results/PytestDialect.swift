@@ -66,34 +66,26 @@ public struct PytestDialect: ResultsDialect {
             var filled = 0
             for (at, byte) in bytes.enumerated() where byte == UInt8(ascii: ".") { ends[filled] = at; filled += 1 }
             ends[filled] = bytes.count
-            func part(_ k: Int) -> UnsafeBufferPointer<UInt8> {
-                let start = k == 0 ? 0 : ends[k - 1] + 1
-                return UnsafeBufferPointer(rebasing: bytes[start..<ends[k]])
-            }
-            var moduleCount = ends.count
-            if let file {
-                // The class name starts with the file's module ("a/b.py" → "a.b.").
-                let module = file.utf8.dropLast(file.hasSuffix(".py") ? 3 : 0)
-                let moduleBytes = module.count
-                if moduleBytes < bytes.count, bytes[moduleBytes] == UInt8(ascii: "."),
-                   bytes.starts(with: module.lazy.map { $0 == UInt8(ascii: "/") ? UInt8(ascii: ".") : $0 }) {
-                    moduleCount = ends.firstIndex(of: moduleBytes).map { $0 + 1 } ?? moduleCount
-                }
-            } else {
-                // The longest prefix that is a file of the repository; when the repository does
-                // not hold these tests (a report read elsewhere), pytest's Test* class names decide.
-                var found = false
-                if let root, moduleCounts.rootHolds(part(0), root: root) {
-                    for count in stride(from: ends.count, through: 1, by: -1) {
-                        let candidate = Self.modulePath(bytes, end: ends[count - 1])
-                        if moduleCounts.exists(root + "/" + candidate) { moduleCount = count; found = true; break }
+            guard let file else {
+                // The repository holds the first part: the longest prefix that is a file of
+                // it, else pytest's Test* class names decide.
+                if let root {
+                    for end in ends.reversed()
+                    where moduleCounts.exists(root + "/" + Self.modulePath(bytes, end: end)) {
+                        return end
                     }
                 }
-                if !found, let firstClass = (0..<ends.count).first(where: { Self.startsUppercase(part($0)) }), firstClass > 0 {
-                    moduleCount = firstClass
-                }
+                return Self.moduleEndByClassNames(bytes)
             }
-            return ends[moduleCount - 1]
+            // The class name starts with the file's module ("a/b.py" → "a.b.").
+            let module = file.utf8.dropLast(file.hasSuffix(".py") ? 3 : 0)
+            let moduleBytes = module.count
+            if moduleBytes < bytes.count, bytes[moduleBytes] == UInt8(ascii: "."),
+               bytes.starts(with: module.lazy.map { $0 == UInt8(ascii: "/") ? UInt8(ascii: ".") : $0 }),
+               ends.contains(moduleBytes) {
+                return moduleBytes
+            }
+            return bytes.count
         }
     }
 
