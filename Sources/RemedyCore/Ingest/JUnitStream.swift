@@ -121,8 +121,8 @@ public struct JUnitStream: Sendable {
         var failureIndex = HashIndex(capacity: 64), failures: [KnownFailure] = []
         // Passing tests per file slot, handed to the accumulator at the end.
         var passedBySlot: [Int] = []
-        // The paths of the files failing tests are in, each once: slot's bytes are pathStarts[slot]..<pathEnds[slot].
-        var pathBytes: [UInt8] = [], pathStarts: [Int] = [], pathEnds: [Int] = []
+        // The paths of the files failing tests are in, each once: a slot's are pathBytes[pathSpans[slot]].
+        var pathBytes: [UInt8] = [], pathSpans: [Swift.Range<Int>?] = []
         var cases = 0
         var cutOff = false
         var released = range.lowerBound
@@ -308,17 +308,17 @@ public struct JUnitStream: Sendable {
             if let tail = classes[known].prefixTail {
                 // The file's path from this half's copy of its bytes: a failing test costs no
                 // reference counting on the path, which another core may hold too.
-                if slot >= pathStarts.count {
-                    pathStarts += repeatElement(-1, count: slot + 1 - pathStarts.count)
-                    pathEnds += repeatElement(-1, count: slot + 1 - pathEnds.count)
-                }
-                if pathStarts[slot] < 0 {
-                    pathStarts[slot] = pathBytes.count
+                if slot >= pathSpans.count { pathSpans += repeatElement(nil, count: slot + 1 - pathSpans.count) }
+                let span: Swift.Range<Int>
+                if let known = pathSpans[slot] {
+                    span = known
+                } else {
+                    let start = pathBytes.count
                     pathBytes.append(contentsOf: accumulator.files[slot].path.utf8)
-                    pathEnds[slot] = pathBytes.count
+                    span = start..<pathBytes.count
+                    pathSpans[slot] = span
                 }
-                let (start, end) = (pathStarts[slot], pathEnds[slot])
-                id = pathBytes.withUnsafeBufferPointer { Self.joinID(file: UnsafeBufferPointer(rebasing: $0[start..<end]), tail: tail, name: attributes.name, in: p) }
+                id = pathBytes.withUnsafeBufferPointer { Self.joinID(file: UnsafeBufferPointer(rebasing: $0[span]), tail: tail, name: attributes.name, in: p) }
             } else if let whole = classes[known].wholePrefix {
                 id = whole + string(attributes.name)
             } else {
