@@ -4,22 +4,39 @@ import Glibc
 /// Streams a JUnit report into a `TriageAccumulator` without building the run: passing
 /// tests are counted by file straight from their attributes' bytes, failing, erroring and
 /// skipped tests go to their clusters with no `TestCase` made, failures with the same
-/// message are read once, and a large report is read by two cores in halves. What the
-/// accumulator must not see yet (skips, for the probe) is handed back.
+/// message are read once, and a large report is read by two cores, in parts shared out as
+/// they read (`ReadingShare`). What the accumulator must not see yet (skips, for the probe)
+/// is handed back.
 ///
 /// For the `triage` of large reports; `JUnitReader` builds the whole `TestRun`.
 public struct JUnitStream: Sendable {
     public var dialect: any ResultsDialect
-    /// Reports from this size on are read in two halves on two cores (when there are two).
+    /// Reports from this size on are read on two cores (when there are two).
     public var parallelThreshold = 4 << 20
+    /// How a report read on two cores is shared out between them.
+    public var sharing = Sharing.standard
     /// How much of the report is read before its pages are given back (`release`): a
     /// million-test report stays at a few dozen megabytes of it, and one under this size
     /// gives nothing back mid-read (each release costs both cores a TLB flush).
     static let releaseStep = 32 << 20
-    /// Called for each part of a report read on two cores, on the thread that reads it,
-    /// before it reads (the command line grows that thread's C heap in one step, rather
-    /// than in hundreds as the reading goes).
+    /// Called on each thread that reads parts of a report on two cores, before it reads
+    /// (the command line grows that thread's C heap in one step, rather than in hundreds as
+    /// the reading goes).
     public var prepareReader: (@Sendable () -> Void)? = nil
+
+    /// How the test cases of a report are shared out between two cores.
+    public enum Sharing: Sendable {
+        /// As they read: a core that started late or runs slower reads less. Each claims
+        /// `step` bytes at a time and takes half of what the other has not claimed while
+        /// that is at least `smallest` bytes.
+        case asTheyRead(step: Int, smallest: Int)
+        /// In this many parts of about equal size, each to the next free core: the same
+        /// parts on any machine (for tests).
+        case fixedParts(Int)
+
+        /// As they read, each claiming 64 KB at a time, down to remainders of 256 KB.
+        public static let standard = Sharing.asTheyRead(step: 64 << 10, smallest: 256 << 10)
+    }
 
     public init(dialect: any ResultsDialect) { self.dialect = dialect }
 
@@ -27,7 +44,7 @@ public struct JUnitStream: Sendable {
     public struct Leftover: Sendable {
         public var skipped: [TestCase] = []
         public var diagnostics: [String] = []
-        /// How many parts of the report were read side by side (1 or 2).
+        /// How many parts the report was read in (1 when read on one core).
         public var parts = 1
     }
 
@@ -46,11 +63,11 @@ public struct JUnitStream: Sendable {
         let n = p.count
         var leftover = Leftover()
         var cases = 0, cutOff = false
-        if n >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1, let split = Self.splitPoint(p) {
-            (cases, cutOff, leftover.skipped) = inHalves(p, split: split, into: &accumulator, holdSkips: holdSkips, release: release)
-            leftover.parts = 2
+        if n >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1, let share = share(p) {
+            (cases, cutOff, leftover.skipped, leftover.parts) = inParts(p, share: share, into: &accumulator, holdSkips: holdSkips, release: release)
         } else {
-            (cases, cutOff) = scan(p, 0..<n, into: &accumulator, skipped: &leftover.skipped, holdSkips: holdSkips, release: release)
+            (cases, cutOff) = scan(p, from: 0, expected: n, claim: { $0 < n ? n : nil }, into: &accumulator, skipped: &leftover.skipped,
+                                   holdSkips: holdSkips, release: release)
         }
         if cutOff || (cases > 0 && XMLScanner.find(Array("</testsuite".utf8), in: p, from: max(0, n - 4096)) == nil) {
             leftover.diagnostics.append("\(source): the report is cut off; read \(cases) test case(s) before the end")
@@ -59,33 +76,70 @@ public struct JUnitStream: Sendable {
         return leftover
     }
 
-    /// The report read as two halves on two cores, each into its own accumulator; the
-    /// second is merged after the first, as if the report had been read in one pass.
-    private func inHalves(_ p: UnsafeBufferPointer<UInt8>, split: Int, into accumulator: inout TriageAccumulator, holdSkips: Bool,
-                          release: (Swift.Range<Int>) -> Void) -> (cases: Int, cutOff: Bool, skipped: [TestCase]) {
-        var second = accumulator.emptyCopy()
-        var halves: [(cases: Int, cutOff: Bool, skipped: [TestCase])] = [(0, false, []), (0, false, [])]
+    /// How this report's test cases are shared out, or nil when it cannot be cut.
+    private func share(_ p: UnsafeBufferPointer<UInt8>) -> ReadingShare? {
+        let cut = { (from: Int, before: Int) in Self.cutPoint(p, from: from, before: before) }
+        switch sharing {
+        case let .asTheyRead(step, smallest):
+            return ReadingShare(starts: [0], count: p.count, step: step, smallest: smallest, cut: cut)
+        case let .fixedParts(count):
+            var starts = [0]
+            for k in 1..<max(count, 1) {
+                let at = p.count / count * k
+                if let start = cut(max(at, starts.last! + 1), p.count) { starts.append(start) }
+            }
+            return starts.count > 1 ? ReadingShare(starts: starts, count: p.count, step: p.count, smallest: nil, cut: cut) : nil
+        }
+    }
+
+    /// A part of a report read by one core: where it starts, what it read, and into what
+    /// (nil: the caller's accumulator, for the part at the start).
+    private struct PartRead {
+        var start: Int
+        var accumulator: TriageAccumulator?
+        var cases: Int, cutOff: Bool, skipped: [TestCase]
+    }
+
+    /// The report read on two cores, part by part as `share` hands them out, each part into
+    /// an accumulator of its own (the first into the caller's); the others are merged after
+    /// it in the report's order, as if the report had been read in one pass.
+    private func inParts(_ p: UnsafeBufferPointer<UInt8>, share: ReadingShare, into accumulator: inout TriageAccumulator, holdSkips: Bool,
+                         release: (Swift.Range<Int>) -> Void) -> (cases: Int, cutOff: Bool, skipped: [TestCase], parts: Int) {
+        let empty = accumulator.emptyCopy()
+        var reads: [[PartRead]] = [[], []]
         withUnsafeMutablePointer(to: &accumulator) { first in
-            withUnsafeMutablePointer(to: &second) { other in
-                halves.withUnsafeMutableBufferPointer { results in
-                    withoutActuallyEscaping(release) { release in
-                        // The second half reads with its own copy of the dialect (its own caches).
-                        let secondStream = JUnitStream(dialect: dialect.independentCopy())
-                        let shared = UnsafeSendable((self, secondStream, p, split, holdSkips, first, other, results, release))
-                        DispatchQueue.concurrentPerform(iterations: 2) { half in
-                            let (firstStream, secondStream, p, split, holdSkips, first, other, results, release) = shared.value
-                            firstStream.prepareReader?()
-                            var skipped: [TestCase] = []
-                            let (stream, range, into) = half == 0 ? (firstStream, 0..<split, first) : (secondStream, split..<p.count, other)
-                            let (cases, cutOff) = stream.scan(p, range, into: &into.pointee, skipped: &skipped, holdSkips: holdSkips, release: release)
-                            results[half] = (cases, cutOff, skipped)
+            reads.withUnsafeMutableBufferPointer { reads in
+                withoutActuallyEscaping(release) { release in
+                    // The second core reads with its own copy of the dialect (its own caches).
+                    let secondStream = JUnitStream(dialect: dialect.independentCopy())
+                    let shared = UnsafeSendable((self, secondStream, p, share, empty, holdSkips, first, reads, release))
+                    DispatchQueue.concurrentPerform(iterations: 2) { reader in
+                        let (firstStream, secondStream, p, share, empty, holdSkips, first, reads, release) = shared.value
+                        let stream = reader == 0 ? firstStream : secondStream
+                        firstStream.prepareReader?()
+                        var mine: [PartRead] = []
+                        while let (index, range) = share.take() {
+                            var read = PartRead(start: range.lowerBound, accumulator: nil, cases: 0, cutOff: false, skipped: [])
+                            let claim = { share.claim(index, from: $0) }
+                            if index == 0 {
+                                (read.cases, read.cutOff) = stream.scan(p, from: range.lowerBound, expected: range.count, claim: claim, into: &first.pointee,
+                                                                        skipped: &read.skipped, holdSkips: holdSkips, release: release)
+                            } else {
+                                var part = empty
+                                (read.cases, read.cutOff) = stream.scan(p, from: range.lowerBound, expected: range.count, claim: claim, into: &part,
+                                                                        skipped: &read.skipped, holdSkips: holdSkips, release: release)
+                                read.accumulator = part
+                            }
+                            mine.append(read)
                         }
+                        reads[reader] = mine
                     }
                 }
             }
         }
-        accumulator.merge(second)
-        return (halves[0].cases + halves[1].cases, halves[0].cutOff || halves[1].cutOff, halves[0].skipped + halves[1].skipped)
+        let parts = (reads[0] + reads[1]).sorted { $0.start < $1.start }
+        for part in parts { if let read = part.accumulator { accumulator.merge(read) } }
+        return (parts.reduce(0) { $0 + $1.cases }, parts.contains { $0.cutOff }, parts.flatMap(\.skipped), parts.count)
     }
 
     /// What a class name (with its file attribute) resolves to, once per distinct pair.
@@ -105,17 +159,19 @@ public struct JUnitStream: Sendable {
         var classname = Range(), name = Range(), file = Range(), message = Range(), type = Range()
     }
 
-    /// Reads the test cases that start in `range` (the last may run past its end); the
-    /// count read and whether the report broke off. A passing test costs a tag scan, one
-    /// hash of its class name and a table probe: no string, no allocation.
-    private func scan(_ p: UnsafeBufferPointer<UInt8>, _ range: Swift.Range<Int>, into accumulator: inout TriageAccumulator,
+    /// Reads the test cases from `start` on that `claim` lets it (the last may run past
+    /// the end of the claim): told where the next tag starts, `claim` says how far test
+    /// cases may start now, or nil to stop. The count read and whether the report broke
+    /// off. A passing test costs a tag scan, one hash of its class name and a table probe:
+    /// no string, no allocation. `expected`: about how many bytes it will read.
+    private func scan(_ p: UnsafeBufferPointer<UInt8>, from start: Int, expected: Int, claim: (Int) -> Int?, into accumulator: inout TriageAccumulator,
                       skipped: inout [TestCase], holdSkips: Bool, release: (Swift.Range<Int>) -> Void) -> (cases: Int, cutOff: Bool) {
         guard let base = p.baseAddress else { return (0, false) }
         let n = p.count
         var classIndex = HashIndex(capacity: 4096), classes: [KnownClass] = []
         // Room for a class per 256 bytes of report, reserved rather than grown: growing copies
         // every class into fresh pages each time, and pages reserved but never used cost nothing.
-        classes.reserveCapacity(max(1024, range.count / 256))
+        classes.reserveCapacity(max(1024, expected / 256))
         // File slots by the hash of the class-name bytes (and file attribute) that name the file.
         var fileKeys = HashIndex(capacity: 1024)
         var failureIndex = HashIndex(capacity: 64), failures: [KnownFailure] = []
@@ -125,7 +181,7 @@ public struct JUnitStream: Sendable {
         var pathBytes: [UInt8] = [], pathSpans: [Swift.Range<Int>?] = []
         var cases = 0
         var cutOff = false
-        var released = range.lowerBound
+        var released = start
 
         @inline(__always) func hash(_ r: Range, _ seed: UInt64 = 0xcbf29ce484222325) -> UInt64 { Self.hash(p, r.start, r.end, seed: seed) }
         @inline(__always) func string(_ r: Range) -> String { XMLScanner.decodeOrEmpty(p, r.start, r.end) }
@@ -208,9 +264,14 @@ public struct JUnitStream: Sendable {
             return KnownClass(slot: slot, prefixTail: tail, wholePrefix: tail == nil ? prefix : nil)
         }
 
-        var i = range.lowerBound
-        while i < range.upperBound {
-            guard let lt = find(60, from: i), lt < range.upperBound else { break }
+        var i = start
+        // Test cases starting before `claimed` are this reader's.
+        var claimed = start
+        while let lt = find(60, from: i) {
+            if lt >= claimed {
+                guard let more = claim(lt) else { break }
+                claimed = more
+            }
             i = lt + 1
             guard matches(i, "testcase"), i + 8 < n, XMLScanner.isSpace(p[i + 8]) || p[i + 8] == 47 || p[i + 8] == 62 else { continue }
             i += 8
@@ -339,14 +400,16 @@ public struct JUnitStream: Sendable {
 }
 
 extension JUnitStream {
-    /// Where a report can be cut in two: the start of a `<testcase` near the middle that
-    /// directly follows the end of another test case (so it is markup, not text that
-    /// happens to hold the word). Nil when no such place is found.
-    static func splitPoint(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
+    /// Where a report can be cut: the start of a `<testcase` at or after `from` and before
+    /// `before` that directly follows the end of another test case (so it is markup, not
+    /// text that happens to hold the word). Nil when no such place is found.
+    static func cutPoint(_ p: UnsafeBufferPointer<UInt8>, from: Int, before: Int) -> Int? {
         let opening = Array("<testcase".utf8), closing = Array("</testcase>".utf8)
-        var from = p.count / 2
+        // Searched no further than `before`.
+        let p = UnsafeBufferPointer(rebasing: p[..<min(before, p.count)])
+        var from = from
         var tries = 0
-        while tries < 1000, let at = XMLScanner.find(opening, in: p, from: from), at < p.count * 3 / 4 {
+        while tries < 1000, let at = XMLScanner.find(opening, in: p, from: from) {
             var before = at
             while before > 0, XMLScanner.isSpace(p[before - 1]) { before -= 1 }
             if before >= closing.count, p[(before - closing.count)..<before].elementsEqual(closing) { return at }
