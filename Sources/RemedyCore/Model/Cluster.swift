@@ -97,6 +97,8 @@ public struct TriageAccumulator {
     public private(set) var totals = Totals()
     /// A path's byte hash → its slot.
     private var fileHashes = HashIndex(capacity: 64)
+    /// Each slot's path hash (a merge looks the other's paths up by them).
+    private var fileKeys: [UInt64] = []
     private var builders: [ClusterBuilder] = []
     private var builderIndex: [String: Int] = [:]
     private var signatureCache: [SignatureKey: Signature] = [:]
@@ -131,14 +133,16 @@ public struct TriageAccumulator {
 
     /// The slot of a file's totals, made on first sight: callers that count many tests of
     /// one file (the streaming reader) look it up once.
-    public mutating func fileSlot(_ path: String) -> Int {
+    public mutating func fileSlot(_ path: String) -> Int { fileSlot(path, key: JUnitStream.hash(path)) }
+
+    private mutating func fileSlot(_ path: String, key: UInt64) -> Int {
         // Two paths sharing a hash (never seen with 64 bits) fall back to a search.
-        let key = JUnitStream.hash(path)
         if let at = fileHashes.find(key) {
             if files[at].path == path { return at }
             if let other = files.firstIndex(where: { $0.path == path }) { return other }
         }
         fileHashes.insert(key, files.count)
+        fileKeys.append(key)
         files.append((path, Totals()))
         return files.count - 1
     }
@@ -229,7 +233,7 @@ public struct TriageAccumulator {
     /// they were first seen in, a test already in a cluster is not counted twice.
     public mutating func merge(_ other: TriageAccumulator) {
         totals.add(other.totals)
-        let fileSlots = other.files.map { fileSlot($0.path) }
+        let fileSlots = zip(other.files, other.fileKeys).map { fileSlot($0.path, key: $1) }
         for (slot, file) in zip(fileSlots, other.files) { files[slot].totals.add(file.totals) }
         // Each of the other's clusters finds (or makes) its place here, then their tests
         // move over on two cores: each cluster here takes one of the other's.
@@ -365,11 +369,40 @@ struct ClusterBuilder {
     mutating func absorb(_ other: ClusterBuilder, fileSlots: [Int]) {
         let total = tests.count + other.tests.count
         seen.reserve(total)
-        tests.reserveCapacity(total); testHashes.reserveCapacity(total); testOutcomes.reserveCapacity(total)
-        testPhases.reserveCapacity(total); testFiles.reserveCapacity(total)
-        for at in other.tests.indices {
-            add(id: other.tests[at], hash: other.testHashes[at], outcome: other.testOutcomes[at], phase: other.testPhases[at],
-                hint: at == 0 ? other.hint : nil, fileSlot: fileSlots[other.testFiles[at]])
+        // Usually none of them is here yet (a test reported twice, by two parts of a
+        // report): then they move over as whole arrays, and their files by file.
+        let repeated = other.tests.indices.contains { at in
+            guard let known = seen.find(other.testHashes[at]) else { return false }
+            return tests[known] == other.tests[at] || tests.contains(other.tests[at])
+        }
+        guard !repeated else {
+            tests.reserveCapacity(total); testHashes.reserveCapacity(total); testOutcomes.reserveCapacity(total)
+            testPhases.reserveCapacity(total); testFiles.reserveCapacity(total)
+            for at in other.tests.indices {
+                add(id: other.tests[at], hash: other.testHashes[at], outcome: other.testOutcomes[at], phase: other.testPhases[at],
+                    hint: at == 0 ? other.hint : nil, fileSlot: fileSlots[other.testFiles[at]])
+            }
+            for phase in other.phases where !phases.contains(phase) { phases.append(phase) }
+            if hint == nil { hint = other.hint }
+            return
+        }
+        if tests.isEmpty { example = other.example }
+        for (at, key) in other.testHashes.enumerated() { seen.insert(key, tests.count + at) }
+        tests += other.tests
+        testHashes += other.testHashes
+        testOutcomes += other.testOutcomes
+        testPhases += other.testPhases
+        testFiles += other.testFiles.map { fileSlots[$0] }
+        for (n, count) in other.outcomes.enumerated() { outcomes[n] += count }
+        for (slot, count) in zip(other.fileOrder, other.fileCounts) {
+            let fileKey = UInt64(fileSlots[slot]) + 1
+            if let at = fileIndex.find(fileKey) {
+                fileCounts[at] += count
+            } else {
+                fileIndex.insert(fileKey, fileOrder.count)
+                fileOrder.append(fileSlots[slot])
+                fileCounts.append(count)
+            }
         }
         for phase in other.phases where !phases.contains(phase) { phases.append(phase) }
         if hint == nil { hint = other.hint }
