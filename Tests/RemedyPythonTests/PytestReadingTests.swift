@@ -132,6 +132,37 @@ import RemedyTestSupport
         #expect(PythonFailureText.trimmingBlanks("  ") == "")
     }
 
+    /// Frames in each traceback style pytest prints: `--tb=long/auto` (the exception's
+    /// line last), `--tb=short` (`in function` lines), `--tb=native`; CRLF line ends and a
+    /// path that is not ASCII.
+    @Test func framesOfEveryTracebackStyle() {
+        let long = """
+        self = <tests.test_a.TestA object at 0x7f>
+
+            def test_x(self):
+        >       helper.go()
+        E       AttributeError: 'H' object has no attribute 'go'
+
+        tests/test_a.py:12: AttributeError
+        """
+        #expect(PythonFailureText.frames(Substring(long)) == [Frame(path: "tests/test_a.py", line: 12)])
+        let short = "tests/test_é.py:5: in test_y\n    run()\nsrc/app/run.py:40: in run\n    raise KeyError('k')\nE   KeyError: 'k'\r\nsrc/app/x.py:7: in  spaced \r\n"
+        #expect(PythonFailureText.frames(Substring(short)) == [Frame(path: "tests/test_é.py", line: 5, function: "test_y"),
+                                                                Frame(path: "src/app/run.py", line: 40, function: "run"),
+                                                                Frame(path: "src/app/x.py", line: 7, function: " spaced")])
+        let native = """
+        Traceback (most recent call last):
+          File "/work/tests/test_b.py", line 9, in test_z
+            go()
+          File "/work/src/b.py", line 3, in go
+            raise ValueError("v")
+        ValueError: v
+        """
+        #expect(PythonFailureText.frames(Substring(native)) == [Frame(path: "/work/tests/test_b.py", line: 9, function: "test_z"),
+                                                                 Frame(path: "/work/src/b.py", line: 3, function: "go")])
+        #expect(PythonFailureText.frames("E   x.py:3: not a frame\n  indented.py:4: in f\nno frame here").isEmpty)
+    }
+
     @Test func nodeIdsWithoutAFileAttribute() {
         let withRoot = PytestDialect(root: Fixtures.packageRoot + "/demo")
         #expect(withRoot.testIdentity(classname: "tests.integration.test_end_to_end_business_logic_integration.TestBusinessLogic", name: "test_x", file: nil).id

@@ -52,33 +52,63 @@ public enum PythonFailureText {
     }
 
     /// `path.py:12: in function` and `path.py:12: ExceptionType` lines (pytest's styles),
-    /// and `File "path.py", line 12, in function` lines (`--tb=native`).
+    /// and `File "path.py", line 12, in function` lines (`--tb=native`). Read as bytes: a
+    /// report asks this of every distinct failure's traceback.
     public static func frames(_ text: Substring) -> [Frame] {
-        var frames: [Frame] = []
-        if Self.firstRange(of: "File \"", in: text) != nil {
-            for line in text.split(separator: "\n") {
-                let trimmed = line.drop { $0 == " " }
-                guard trimmed.hasPrefix("File \""), let close = trimmed.dropFirst(6).firstIndex(of: "\"") else { continue }
-                let path = trimmed[trimmed.index(trimmed.startIndex, offsetBy: 6)..<close]
-                let rest = trimmed[close...].split(separator: ",").map { String(trimmingBlanks($0)) }
-                guard rest.count >= 2, rest[1].hasPrefix("line "), let number = Int(rest[1].dropFirst(5)) else { continue }
-                let function = rest.count > 2 && rest[2].hasPrefix("in ") ? String(rest[2].dropFirst(3)) : nil
-                frames.append(Frame(path: String(path), line: number, function: function))
+        var text = text
+        return text.withUTF8 { bytes in
+            var native: [Frame] = [], pytest: [Frame] = []
+            var start = 0
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                start = end + 1
+                if let frame = nativeFrame(line) { native.append(frame) } else if native.isEmpty, let frame = pytestFrame(line) { pytest.append(frame) }
             }
-            if !frames.isEmpty { return frames }
+            return native.isEmpty ? pytest : native
         }
-        guard Self.firstRange(of: ".py:", in: text) != nil else { return frames }
-        for line in text.split(separator: "\n") {
-            guard let py = Self.firstRange(of: ".py:", in: line), !line.hasPrefix(" "), !line.hasPrefix("E ") else { continue }
-            let path = line[..<py.lowerBound] + ".py"
-            let rest = line[py.upperBound...]
-            guard let colon = rest.firstIndex(of: ":"), let number = Int(rest[..<colon]) else { continue }
-            var function = String(trimmingBlanks(rest[rest.index(after: colon)...]))
-            if function.hasPrefix("in ") { function = String(function.dropFirst(3)) } else { function = "" }
-            frames.append(Frame(path: String(path), line: number, function: function.isEmpty ? nil : function))
-        }
-        return frames
     }
+
+    /// `  File "path.py", line 12, in function`.
+    private static func nativeFrame(_ line: UnsafeBufferPointer<UInt8>) -> Frame? {
+        guard let first = line.firstIndex(where: { $0 != 32 }), starts(line[first...], with: "File \""),
+              let close = line[(first + 6)...].firstIndex(of: 34) else { return nil }
+        let rest = line[close...].split(separator: 44).map { trimmingBlanks(UnsafeBufferPointer(rebasing: $0)) }
+        guard rest.count >= 2, starts(rest[1][...], with: "line "), let number = integer(rest[1].dropFirst(5)) else { return nil }
+        let function = rest.count > 2 && starts(rest[2][...], with: "in ") ? text(rest[2].dropFirst(3)) : nil
+        return Frame(path: text(line[(first + 6)..<close]), line: number, function: function)
+    }
+
+    /// `path.py:12: in function` or `path.py:12: ExceptionType` (no function), not indented.
+    private static func pytestFrame(_ line: UnsafeBufferPointer<UInt8>) -> Frame? {
+        guard line.first != 32, !starts(line[...], with: "E "), let py = firstIndex(of: ".py:", in: line) else { return nil }
+        let rest = line[(py + 4)...]
+        guard let colon = rest.firstIndex(of: 58), let number = integer(rest[..<colon]) else { return nil }
+        let after = trimmingBlanks(UnsafeBufferPointer(rebasing: line[(colon + 1)...]))
+        let function = starts(after[...], with: "in ") && after.count > 3 ? text(after.dropFirst(3)) : nil
+        return Frame(path: text(line[..<py]) + ".py", line: number, function: function)
+    }
+
+    private static func starts(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, with prefix: StaticString) -> Bool {
+        bytes.count >= prefix.utf8CodeUnitCount && zip(bytes, UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)).allSatisfy { $0 == $1 }
+    }
+
+    private static func firstIndex(of needle: StaticString, in line: UnsafeBufferPointer<UInt8>) -> Int? {
+        let count = needle.utf8CodeUnitCount
+        guard line.count >= count else { return nil }
+        return (0...(line.count - count)).first { at in starts(line[at...], with: needle) }
+    }
+
+    /// The bytes without the spaces, tabs and carriage returns around them.
+    private static func trimmingBlanks(_ bytes: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
+        let blank: (UInt8) -> Bool = { $0 == 32 || $0 == 9 || $0 == 13 }
+        guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) }) else { return bytes[0..<0] }
+        return bytes[first...last]
+    }
+
+    private static func integer(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int? { Int(text(bytes)) }
+
+    private static func text(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes), as: UTF8.self) }
 
     /// The text without the spaces and tabs around it (no Foundation character set: a
     /// report asks this of every distinct failure's traceback).
