@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 
 /// A file mapped read-only into memory, for streaming a large report: read ahead as the
@@ -25,6 +26,13 @@ public final class MappedFile: @unchecked Sendable {
     /// The bytes, for the duration of `body`.
     public func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
         try body(UnsafeBufferPointer(start: base?.assumingMemoryBound(to: UInt8.self), count: base == nil ? 0 : count))
+    }
+
+    /// Gives back all its pages on another core, when it will not be read again: unmapping
+    /// them is otherwise part of ending the process (0.7 ms for 18 MB), after the output.
+    /// (Read again, the pages come back from the file.)
+    public func releaseInBackground() {
+        DispatchQueue.global().async { self.release(0..<self.count) }
     }
 
     /// Gives back the whole pages inside `range`: they will not be read again.

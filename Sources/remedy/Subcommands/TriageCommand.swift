@@ -90,6 +90,7 @@ struct TriageCommand: AsyncParsableCommand {
             }
             skippedCases += leftover.skipped
             diagnostics += leftover.diagnostics
+            file.releaseInBackground()
         }
         let skipped = await probe.reveal(TestRun(cases: skippedCases), pack: pack, root: root)
         for testCase in skipped.cases { accumulator.add(testCase) }
