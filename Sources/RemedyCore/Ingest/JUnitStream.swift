@@ -177,9 +177,10 @@ public struct JUnitStream: Sendable {
                       skipped: inout [TestCase], holdSkips: Bool, release: (Swift.Range<Int>) -> Void) -> (cases: Int, cutOff: Bool) {
         guard let base = p.baseAddress else { return (0, false) }
         let n = p.count
-        var classIndex = HashIndex(capacity: 4096), classes: [KnownClass] = []
-        // Room for a class per 256 bytes of report, reserved rather than grown: growing copies
-        // every class into fresh pages each time, and pages reserved but never used cost nothing.
+        // Room for a class per 256 bytes of report (pytest's reports hold about one per 500),
+        // reserved rather than grown: growing copies every class into fresh pages each time
+        // (and rehashes the index), and pages reserved but never used cost nothing.
+        var classIndex = HashIndex(capacity: max(4096, expected / 512)), classes: [KnownClass] = []
         classes.reserveCapacity(max(1024, expected / 256))
         // File slots by the hash of the class-name bytes (and file attribute) that name the file.
         var fileKeys = HashIndex(capacity: 1024)
