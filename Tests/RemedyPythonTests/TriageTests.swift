@@ -138,8 +138,8 @@ import RemedyTestSupport
     /// A report whose parts share files, causes, skip reasons and even a repeated test:
     /// read in parts on two cores it gives what one pass gives, in the same order — in two
     /// or five fixed parts, and in parts shared out as the cores read (small steps, so
-    /// that they take from each other many times). The large one also merges its clusters
-    /// and makes them on two cores.
+    /// that they take from each other often; how often depends on the machine, see
+    /// ReadingShareTests). The large one also merges its clusters and makes them on two cores.
     @Test(arguments: [(1200, 17), (30000, 2500)])
     func partsMergeAsOnePass(tests: Int, files: Int) throws {
         var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?><testsuites><testsuite name=\"pytest\" tests=\"\(tests)\">"
@@ -183,10 +183,8 @@ import RemedyTestSupport
         #expect(onePass.count >= 6)
         #expect(onePass.flatMap(\.tests).filter { $0 == "tests/test_m\(110 % files).py::TestC::test_110" }.count == 1)
         #expect(onePass.filter { !$0.isSkip }.map(\.tests.count).reduce(0, +) == one.totals.failed + one.totals.errors - 1)
-        var mostParts = 0
         for sharing in [JUnitStream.Sharing.fixedParts(2), .fixedParts(5), .asTheyRead(step: 256, smallest: 1024), .asTheyRead(step: 256, smallest: 1024)] {
-            let (two, parts, count) = read(1, sharing)
-            if case .asTheyRead = sharing { mostParts = max(mostParts, count) }
+            let (two, parts, _) = read(1, sharing)
             #expect(two.totals == one.totals)
             #expect(two.files.map(\.path) == one.files.map(\.path))
             #expect(two.files.map(\.totals) == one.files.map(\.totals))
@@ -201,9 +199,6 @@ import RemedyTestSupport
             #expect(two.skipReasons.map(\.tests) == one.skipReasons.map(\.tests))
             #expect(two.skipReasons.map(\.files) == one.skipReasons.map(\.files))
         }
-        // Shared as they read, the two cores took from each other (the large report is read
-        // in milliseconds, while the second core starts in well under one).
-        if twoCores && tests > 10000 { #expect(mostParts > 2) }
     }
 
     @Test func aCutOffReportIsSaidSo() {
