@@ -2,9 +2,9 @@ import Foundation
 import RemedyCore
 import RemedyPython
 
-/// The shipped playbooks, read on a thread of their own as soon as remedy starts, while the
-/// main thread reads the command line: they depend on no option, and a triage would
-/// otherwise read them on the core that streams half of the report.
+/// The shipped playbooks, read on another core as soon as remedy starts, while the main
+/// thread reads the command line: they depend on no option, and a triage would otherwise
+/// read them on the core that streams half of the report.
 enum ShippedRules {
     private final class Loading: @unchecked Sendable {
         let done = DispatchSemaphore(value: 0)
@@ -21,13 +21,15 @@ enum ShippedRules {
               !arguments.contains("--trace-plugins") else { return }
         let started = Loading()
         lock.withLock { loading = started }
-        Thread {
+        // On a worker of the global queue rather than a thread of its own: starting a Thread
+        // took longer, and a triage's second reader then finds the worker already made.
+        DispatchQueue.global().async {
             if let folder = try? Embedded.playbooksFolder(),
                let rules = try? PlaybookLoader(actions: PythonPack().actionRegistry).load(folders: [folder]) {
                 started.result = (folder, rules)
             }
             started.done.signal()
-        }.start()
+        }
     }
 
     /// The shipped rules by folder when they were read ahead (waiting for them if need be),
