@@ -34,9 +34,10 @@ public struct JUnitStream: Sendable {
         /// parts on any machine (for tests).
         case fixedParts(Int)
 
-        /// As they read, each claiming 64 KB at a time, taking half of remainders from 512 KB on
-        /// (a part costs its merge, a few tenths of a millisecond: about what reading 200 KB takes).
-        public static let standard = Sharing.asTheyRead(step: 64 << 10, smallest: 512 << 10)
+        /// As they read, each claiming 64 KB at a time, taking half of remainders from 256 KB on:
+        /// a part costs its merge, about what reading 100 KB takes, so taking half of a
+        /// remainder R saves R/2 of reading for that cost from R = 200 KB or so on.
+        public static let standard = Sharing.asTheyRead(step: 64 << 10, smallest: 256 << 10)
     }
 
     public init(dialect: any ResultsDialect) { self.dialect = dialect }

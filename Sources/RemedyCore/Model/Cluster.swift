@@ -370,12 +370,20 @@ struct ClusterBuilder {
         let total = tests.count + other.tests.count
         seen.reserve(total)
         // Usually none of them is here yet (a test reported twice, by two parts of a
-        // report): then they move over as whole arrays, and their files by file.
-        let repeated = other.tests.indices.contains { at in
-            guard let known = seen.find(other.testHashes[at]) else { return false }
-            return tests[known] == other.tests[at] || tests.contains(other.tests[at])
+        // report): then they move over as whole arrays, and their files by file. Their ids'
+        // hashes go in as they are checked; a test found here after all puts the index back.
+        var repeated = false
+        for (at, key) in other.testHashes.enumerated() {
+            // (A key the other's own tests share is two ids with one hash: no repeat.)
+            guard let known = seen.insertIfAbsent(key, tests.count + at), known < tests.count else { continue }
+            if tests[known] == other.tests[at] || tests.contains(other.tests[at]) {
+                repeated = true
+                break
+            }
         }
-        guard !repeated else {
+        if repeated {
+            seen = HashIndex(capacity: total)
+            for (at, key) in testHashes.enumerated() { seen.insert(key, at) }
             tests.reserveCapacity(total); testHashes.reserveCapacity(total); testOutcomes.reserveCapacity(total)
             testPhases.reserveCapacity(total); testFiles.reserveCapacity(total)
             for at in other.tests.indices {
@@ -387,7 +395,6 @@ struct ClusterBuilder {
             return
         }
         if tests.isEmpty { example = other.example }
-        for (at, key) in other.testHashes.enumerated() { seen.insert(key, tests.count + at) }
         tests += other.tests
         testHashes += other.testHashes
         testOutcomes += other.testOutcomes

@@ -41,6 +41,21 @@ struct HashIndex {
         values[at] = Int32(truncatingIfNeeded: value)
     }
 
+    /// Inserts `value` under `key` unless the key is there already: then the value it has.
+    mutating func insertIfAbsent(_ key: UInt64, _ value: Int) -> Int? {
+        if (count + 1) * 4 > keys.count * 3 { grow() }
+        let key = Self.stored(key)
+        var at = bucket(key)
+        while keys[at] != 0 {
+            if keys[at] == key { return Int(values[at]) }
+            at = (at + 1) & mask
+        }
+        count += 1
+        keys[at] = key
+        values[at] = Int32(truncatingIfNeeded: value)
+        return nil
+    }
+
     /// Room for `entries` in all without growing again (one rehash at most).
     mutating func reserve(_ entries: Int) {
         var size = keys.count
