@@ -378,7 +378,7 @@ public struct JUnitStream: Sendable {
             }
             let id: String
             if let tail = classes[known].prefixTail {
-                // The file's path from this half's copy of its bytes: a failing test costs no
+                // The file's path from this part's copy of its bytes: a failing test costs no
                 // reference counting on the path, which another core may hold too.
                 if slot >= pathSpans.count { pathSpans += repeatElement(nil, count: slot + 1 - pathSpans.count) }
                 let span: Swift.Range<Int>
@@ -522,7 +522,7 @@ extension XMLScanner {
 }
 
 /// A value handed to the other core by a caller that guarantees the two never touch the
-/// same memory (each half of a report writes its own accumulator and result slot).
+/// same memory (each part of a report is written by one reader, into its own accumulator).
 struct UnsafeSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }

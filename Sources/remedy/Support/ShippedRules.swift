@@ -4,7 +4,7 @@ import RemedyPython
 
 /// The shipped playbooks, read on another core as soon as remedy starts, while the main
 /// thread reads the command line: they depend on no option, and a triage would otherwise
-/// read them on the core that streams half of the report.
+/// read them on a core that streams the report.
 enum ShippedRules {
     private final class Loading: @unchecked Sendable {
         let done = DispatchSemaphore(value: 0)
