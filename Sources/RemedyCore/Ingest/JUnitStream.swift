@@ -139,9 +139,9 @@ public struct JUnitStream: Sendable {
                 }
             }
         }
-        reads[0] += reads[1]
-        reads[1] = []
-        var parts = reads.removeFirst()
+        // Taken out of `reads`, so that what the parts hold is freed where `parts` is (below).
+        var parts = reads[0] + reads[1]
+        reads = []
         parts.sort { $0.start < $1.start }
         for part in parts { if let read = part.accumulator { accumulator.merge(read) } }
         let read = (parts.reduce(0) { $0 + $1.cases }, parts.contains { $0.cutOff }, parts.flatMap(\.skipped), parts.count)

@@ -355,13 +355,18 @@ struct ClusterBuilder {
         outcomes[outcome.index] += 1
         if !phases.contains(phase) { phases.append(phase) }
         if self.hint == nil { self.hint = hint }
-        let fileKey = UInt64(fileSlot) + 1
+        countFile(fileSlot, by: 1)
+    }
+
+    /// `count` more tests in the file at `slot`, files kept in the order first seen.
+    private mutating func countFile(_ slot: Int, by count: Int) {
+        let fileKey = UInt64(slot) + 1
         if let at = fileIndex.find(fileKey) {
-            fileCounts[at] += 1
+            fileCounts[at] += count
         } else {
             fileIndex.insert(fileKey, fileOrder.count)
-            fileOrder.append(fileSlot)
-            fileCounts.append(1)
+            fileOrder.append(slot)
+            fileCounts.append(count)
         }
     }
 
@@ -390,26 +395,15 @@ struct ClusterBuilder {
                 add(id: other.tests[at], hash: other.testHashes[at], outcome: other.testOutcomes[at], phase: other.testPhases[at],
                     hint: at == 0 ? other.hint : nil, fileSlot: fileSlots[other.testFiles[at]])
             }
-            for phase in other.phases where !phases.contains(phase) { phases.append(phase) }
-            if hint == nil { hint = other.hint }
-            return
-        }
-        if tests.isEmpty { example = other.example }
-        tests += other.tests
-        testHashes += other.testHashes
-        testOutcomes += other.testOutcomes
-        testPhases += other.testPhases
-        testFiles += other.testFiles.map { fileSlots[$0] }
-        for (n, count) in other.outcomes.enumerated() { outcomes[n] += count }
-        for (slot, count) in zip(other.fileOrder, other.fileCounts) {
-            let fileKey = UInt64(fileSlots[slot]) + 1
-            if let at = fileIndex.find(fileKey) {
-                fileCounts[at] += count
-            } else {
-                fileIndex.insert(fileKey, fileOrder.count)
-                fileOrder.append(fileSlots[slot])
-                fileCounts.append(count)
-            }
+        } else {
+            if tests.isEmpty { example = other.example }
+            tests += other.tests
+            testHashes += other.testHashes
+            testOutcomes += other.testOutcomes
+            testPhases += other.testPhases
+            testFiles += other.testFiles.map { fileSlots[$0] }
+            for (n, count) in other.outcomes.enumerated() { outcomes[n] += count }
+            for (slot, count) in zip(other.fileOrder, other.fileCounts) { countFile(fileSlots[slot], by: count) }
         }
         for phase in other.phases where !phases.contains(phase) { phases.append(phase) }
         if hint == nil { hint = other.hint }
