@@ -70,9 +70,20 @@ def triage(work):
     start_time, _ = best([REMEDY, "--version"], runs=max(RUNS, 5))
     python_start, _ = best([sys.executable, "-c", "pass"], runs=max(RUNS, 5))
     print(f"  process start: remedy {start_time * 1000:.1f} ms, python {python_start * 1000:.1f} ms")
+    faults = page_faults([REMEDY, "triage", report_path, "--no-probe", "--repo", work])
+    print(f"  page faults of one remedy triage (getrusage's count): {faults}")
     phases = subprocess.run([os.path.join(ROOT, ".build", "release", "remedy-bench"), "stream", report_path, str(max(RUNS, 5))],
                             stdout=subprocess.PIPE, check=True).stdout.decode().strip()
     print("  " + phases.replace("\n", "\n  "))
+
+
+def page_faults(command):
+    """The page faults of one run of command (started with posix_spawn, so that a forked
+    Python's own copy-on-write faults are not counted as the command's)."""
+    probe = ("import os, resource, sys; null = os.open(os.devnull, os.O_WRONLY); "
+             "pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)]); "
+             "os.waitpid(pid, 0); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt)")
+    return int(subprocess.run([sys.executable, "-c", probe] + command, stdout=subprocess.PIPE, check=True).stdout)
 
 
 def peak_memory(command):
