@@ -439,16 +439,16 @@ extension JUnitStream {
         }
         var tail = tail
         return tail.withUTF8 { tail in
-                let count = file.count + 2 + tail.count + (name.end - name.start)
-                return String(unsafeUninitializedCapacity: count) { out in
-                    guard let at = out.baseAddress else { return 0 }
-                    var end = at
-                    if let bytes = file.baseAddress { end.initialize(from: bytes, count: file.count); end += file.count }
-                    end[0] = 58; end[1] = 58; end += 2
-                    if let bytes = tail.baseAddress { end.initialize(from: bytes, count: tail.count); end += tail.count }
-                    end.initialize(from: base + name.start, count: name.end - name.start)
-                    return count
-                }
+            let count = file.count + 2 + tail.count + (name.end - name.start)
+            return String(unsafeUninitializedCapacity: count) { out in
+                guard let at = out.baseAddress else { return 0 }
+                var end = at
+                if let bytes = file.baseAddress { end.initialize(from: bytes, count: file.count); end += file.count }
+                end[0] = 58; end[1] = 58; end += 2
+                if let bytes = tail.baseAddress { end.initialize(from: bytes, count: tail.count); end += tail.count }
+                end.initialize(from: base + name.start, count: name.end - name.start)
+                return count
+            }
         }
     }
 

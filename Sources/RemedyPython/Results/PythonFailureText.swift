@@ -99,23 +99,24 @@ public enum PythonFailureText {
         return (0...(line.count - count)).first { at in starts(line[at...], with: needle) }
     }
 
-    /// The bytes without the spaces, tabs and carriage returns around them.
+    /// The bytes without the blanks around them.
     private static func trimmingBlanks(_ bytes: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
-        let blank: (UInt8) -> Bool = { $0 == 32 || $0 == 9 || $0 == 13 }
-        guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) }) else { return bytes[0..<0] }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) }) else { return bytes[0..<0] }
         return bytes[first...last]
     }
+
+    /// A space, a tab, or the carriage return of a CRLF line end.
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 13 }
 
     private static func integer(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int? { Int(text(bytes)) }
 
     private static func text(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes), as: UTF8.self) }
 
-    /// The text without the spaces and tabs around it (no Foundation character set: a
-    /// report asks this of every distinct failure's traceback).
+    /// The text without the blanks around it (the same rule as a traceback's bytes).
     static func trimmingBlanks(_ text: Substring) -> Substring {
-        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
-        return text[first...last]
+        let bytes = text.utf8
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return text[first..<bytes.index(after: last)]
     }
 
     /// Where `needle` last occurs, compared byte for byte.

@@ -92,6 +92,10 @@ struct TriageCommand: AsyncParsableCommand {
         Foundation.exit(0)
     }
 
+    /// The threads whose heap `prepareHeap` has grown.
+    private static let preparedLock = NSLock()
+    nonisolated(unsafe) private static var prepared: Set<pthread_t> = []
+
     /// Grows the calling thread's C heap by 16 MB in one step, in huge pages: a reading
     /// thread's heap grew by a system call per allocation past its top (241 in a read of
     /// the 100,000-test report), and in 4 KB pages it took a fault per page.
@@ -103,9 +107,6 @@ struct TriageCommand: AsyncParsableCommand {
     /// from the boundary on. Best effort: if the heap hands out memory otherwise, only the
     /// huge pages are lost. Once per thread (a triage of several reports reads each on the
     /// same workers).
-    private static let preparedLock = NSLock()
-    nonisolated(unsafe) private static var prepared: Set<pthread_t> = []
-
     static func prepareHeap() {
         let thread = pthread_self()
         guard preparedLock.withLock({ prepared.insert(thread).inserted }) else { return }
