@@ -39,6 +39,11 @@ let package = Package(
             name: "CMalloc",
             path: "Sources/CMalloc"
         ),
+        // A cache prefetch hint (one inline function), for the streaming reader's table lookups.
+        .systemLibrary(
+            name: "CPrefetch",
+            path: "Sources/CPrefetch"
+        ),
         .systemLibrary(
             name: "CPCRE2",
             path: "Sources/CPCRE2",
@@ -49,6 +54,7 @@ let package = Package(
             name: "RemedyCore",
             dependencies: [
                 "CPCRE2",
+                "CPrefetch",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]

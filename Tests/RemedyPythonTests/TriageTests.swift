@@ -126,6 +126,10 @@ import RemedyTestSupport
             let streamed = accumulator.clusters(scanner: pack.scanner, root: root)
 
             #expect(accumulator.totals == run.totals)
+            // Each file's counts (the suite table), passing tests included.
+            var byFile: [String: Totals] = [:]
+            for testCase in run.cases { byFile[testCase.file, default: Totals()].add(testCase.outcome) }
+            #expect(Dictionary(uniqueKeysWithValues: accumulator.files.map { ($0.path, $0.totals) }) == byFile)
             #expect(streamed.map(\.signature.hash) == whole.map(\.signature.hash))
             #expect(streamed.map(\.tests) == whole.map(\.tests))
             #expect(streamed.map(\.files) == whole.map(\.files))
@@ -181,6 +185,11 @@ import RemedyTestSupport
         let (one, onePass, _) = read(.max, .standard)
         #expect(one.totals.total == tests && one.totals.skipped > 0 && one.totals.errors > 0)
         #expect(onePass.count >= 6)
+        // Each file's passing tests, counted from the way the report was written (the
+        // streaming reader hashes each next test's class ahead: a wrong guess would move them).
+        var passing: [String: Int] = [:]
+        for k in 0..<tests where ![0, 3, 5, 7].contains(k % 11) { passing["tests/test_m\(k % files).py", default: 0] += 1 }
+        #expect(Dictionary(uniqueKeysWithValues: one.files.map { ($0.path, $0.totals.passed) }).filter { $0.value > 0 } == passing)
         #expect(onePass.flatMap(\.tests).filter { $0 == "tests/test_m\(110 % files).py::TestC::test_110" }.count == 1)
         #expect(onePass.filter { !$0.isSkip }.map(\.tests.count).reduce(0, +) == one.totals.failed + one.totals.errors - 1)
         for sharing in [JUnitStream.Sharing.fixedParts(2), .fixedParts(5), .asTheyRead(step: 256, smallest: 1024), .asTheyRead(step: 256, smallest: 1024)] {

@@ -275,6 +275,12 @@ public struct JUnitStream: Sendable {
             return KnownClass(slot: slot, prefixTail: tail, wholePrefix: tail == nil ? prefix : nil)
         }
 
+        // The next test case's class name (where it starts, its hash), hashed while this test
+        // case is read and its bucket in the class index asked for: with thousands of
+        // classes spread through a report, each lookup would otherwise wait on memory (the
+        // report streaming through the cache pushes the index out between two tests of one
+        // class).
+        var aheadStart = -1, aheadKey: UInt64 = 0
         var i = start
         // Test cases starting before `claimed` are this reader's.
         var claimed = start
@@ -303,7 +309,15 @@ public struct JUnitStream: Sendable {
                 released = lt
             }
             let known: Int
-            let key = hash(attributes.file, hash(attributes.classname))
+            // (A class name that starts where the one hashed ahead did ends at the same quote.)
+            let key = attributes.classname.start == aheadStart && attributes.file.isEmpty ? aheadKey : hash(attributes.file, hash(attributes.classname))
+            // A passing test ends right after its tag: the next one may start there.
+            let next = selfClosing ? i : i + 11
+            if next + 22 < n, p[next] == 60, matches(next + 1, "testcase classname=\""), let close = find(34, from: next + 21) {
+                aheadStart = next + 21
+                aheadKey = hash(Range(start: next + 21, end: close))
+                classIndex.prefetch(aheadKey)
+            }
             if let at = classIndex.find(key) {
                 known = at
             } else {
