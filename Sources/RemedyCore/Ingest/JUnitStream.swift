@@ -160,6 +160,15 @@ public struct JUnitStream: Sendable {
     /// by the bytes that name it and the tail is made when a test of the class fails.
     private struct KnownClass { var slot: Int; var prefixTail: String?; var wholePrefix: String?; var fileKeyLength: Int? = nil }
 
+    /// A known class as the reader keeps it, in 12 bytes (a report's thousands of classes
+    /// take little of the cache, and are looked up once per test): its file's slot, its
+    /// `fileKeyLength` (-1: none) and where its test ids' prefix is in the reader's
+    /// `ClassPrefix` list (-1: none, or not made yet).
+    private struct ClassEntry { var slot: Int32; var fileKeyLength: Int32; var prefix: Int32 }
+
+    /// A class's test-id prefix: the tail after "path::", or the whole prefix.
+    private struct ClassPrefix { var tail: String?; var whole: String? }
+
     /// A failure read once per distinct message (tag, type and message), with the outcome
     /// they give, its cluster's slot and, for a counted skip, its reason's slot.
     private struct KnownFailure { var failure: Failure; var outcome: Outcome; var cluster: Int?; var skipReason: Int? }
@@ -181,8 +190,9 @@ public struct JUnitStream: Sendable {
         // Room for a class per 256 bytes of report (pytest's reports hold about one per 500),
         // reserved rather than grown: growing copies every class into fresh pages each time
         // (and rehashes the index), and pages reserved but never used cost nothing.
-        var classIndex = HashIndex(capacity: max(4096, expected / 512)), classes: [KnownClass] = []
+        var classIndex = HashIndex(capacity: max(4096, expected / 512)), classes: [ClassEntry] = []
         classes.reserveCapacity(max(1024, expected / 256))
+        var prefixes: [ClassPrefix] = []
         // File slots by the hash of the class-name bytes (and file attribute) that name the file.
         var fileKeys = HashIndex(capacity: 1024)
         var failureIndex = HashIndex(capacity: 64), failures: [KnownFailure] = []
@@ -323,14 +333,20 @@ public struct JUnitStream: Sendable {
             } else {
                 let made = resolveClass(attributes)
                 known = classes.count
-                classes.append(made)
+                var prefix: Int32 = -1
+                if made.prefixTail != nil || made.wholePrefix != nil {
+                    prefix = Int32(truncatingIfNeeded: prefixes.count)
+                    prefixes.append(ClassPrefix(tail: made.prefixTail, whole: made.wholePrefix))
+                }
+                classes.append(ClassEntry(slot: Int32(truncatingIfNeeded: made.slot), fileKeyLength: made.fileKeyLength.flatMap { Int32(exactly: $0) } ?? -1,
+                                          prefix: prefix))
                 classIndex.insert(key, known)
                 if made.slot >= passedBySlot.count { passedBySlot += repeatElement(0, count: made.slot + 1 - passedBySlot.count) }
             }
             // A passing test: closed at once, or by "</testcase>" right after its tag.
             if selfClosing || matches(i, "</testcase>") {
                 if !selfClosing { i += 11 }
-                passedBySlot[classes[known].slot] += 1
+                passedBySlot[Int(classes[known].slot)] += 1
                 continue
             }
             // Children up to </testcase>: the first failure, error or skip decides.
@@ -384,14 +400,18 @@ public struct JUnitStream: Sendable {
                 }
             }
             if cutOff { break }
-            let slot = classes[known].slot
+            let entry = classes[known]
+            let slot = Int(entry.slot)
             if outcome == .passed { passedBySlot[slot] += 1; continue }
-            if classes[known].prefixTail == nil, let length = classes[known].fileKeyLength {
+            if entry.prefix < 0, entry.fileKeyLength >= 0 {
                 let classname = attributes.classname
-                classes[known].prefixTail = dialect.classPrefix(classname: UnsafeBufferPointer(rebasing: p[classname.start..<classname.end]), fileKeyLength: length)
+                let tail = dialect.classPrefix(classname: UnsafeBufferPointer(rebasing: p[classname.start..<classname.end]), fileKeyLength: Int(entry.fileKeyLength))
+                classes[known].prefix = Int32(truncatingIfNeeded: prefixes.count)
+                prefixes.append(ClassPrefix(tail: tail, whole: nil))
             }
+            let names = classes[known].prefix >= 0 ? prefixes[Int(classes[known].prefix)] : ClassPrefix()
             let id: String
-            if let tail = classes[known].prefixTail {
+            if let tail = names.tail {
                 // The file's path from this part's copy of its bytes: a failing test costs no
                 // reference counting on the path, which another core may hold too.
                 if slot >= pathSpans.count { pathSpans += repeatElement(nil, count: slot + 1 - pathSpans.count) }
@@ -405,7 +425,7 @@ public struct JUnitStream: Sendable {
                     pathSpans[slot] = span
                 }
                 id = pathBytes.withUnsafeBufferPointer { Self.joinID(file: UnsafeBufferPointer(rebasing: $0[span]), tail: tail, name: attributes.name, in: p) }
-            } else if let whole = classes[known].wholePrefix {
+            } else if let whole = names.whole {
                 id = whole + string(attributes.name)
             } else {
                 id = dialect.testIdentity(classname: string(attributes.classname), name: string(attributes.name), file: optionalString(attributes.file)).id
