@@ -6,7 +6,9 @@ usage: Benchmarks/bench.py [--runs N] [--tests N] [--million]
 all-pairs loop over the same rules and failures)
 Builds remedy in release mode, then prints, for each benchmark, the best wall time of
 N runs of the baseline and of remedy (taken in turn, so a drifting machine slows both
-alike), their ratio, and a check that both found the same.
+alike), their ratio, and a check that both found the same. The triage is also timed held
+to one core (taskset, in the same turns), and one reader's stream inside one process
+(remedy-bench stream): what the second core gains at that moment.
 --million also triages a 1,000,000-test report (185 MB), three times each in turn, and prints
 remedy's highest peak memory.
 """
@@ -53,8 +55,12 @@ def symbols(work):
 def triage(work):
     report_path = os.path.join(work, f"junit-{TESTS}.xml")
     subprocess.run([sys.executable, os.path.join(BENCH, "gen_junit.py"), str(TESTS), report_path], check=True)
-    (base_time, base_out), (remedy_time, _) = best_interleaved([[sys.executable, os.path.join(BENCH, "baseline_triage.py"), report_path],
-                                                                [REMEDY, "triage", report_path, "--no-probe", "--repo", work]])
+    remedy_command = [REMEDY, "triage", report_path, "--no-probe", "--repo", work]
+    # Also held to one core (when taskset is there): what the second core gains right now.
+    taskset = shutil.which("taskset")
+    one_core = [[taskset, "-c", str(min(os.sched_getaffinity(0))), *remedy_command]] if taskset and len(os.sched_getaffinity(0)) > 1 else []
+    (base_time, base_out), (remedy_time, _), *held = best_interleaved([[sys.executable, os.path.join(BENCH, "baseline_triage.py"), report_path],
+                                                                       remedy_command, *one_core])
     _, remedy_out = best([REMEDY, "triage", report_path, "--format", "json", "--no-probe", "--repo", work], runs=1)
     base_lines = base_out.decode().splitlines()
     base_totals = eval(base_lines[0])
@@ -66,6 +72,8 @@ def triage(work):
     causes = len(data["causes"]) + len(data["skips"])
     report(f"triage of a {TESTS}-test JUnit report ({os.path.getsize(report_path) / 1e6:.0f} MB)", base_time, remedy_time,
            f"totals {'equal' if same else 'DIFFER'}: {totals}; causes {causes} vs baseline {base_causes}")
+    if held:
+        print(f"  held to one core (taskset, timed in the same turns): remedy {held[0][0]:.3f} s; the second core gains {held[0][0] / remedy_time:.2f}x")
     # Where remedy's time goes: starting a process, and the phases timed inside one process.
     start_time, _ = best([REMEDY, "--version"], runs=max(RUNS, 5))
     python_start, _ = best([sys.executable, "-c", "pass"], runs=max(RUNS, 5))

@@ -4,7 +4,8 @@ import RemedyPython
 
 /// `remedy-bench stream REPORT [RUNS]`: the phases of `remedy triage` on one JUnit report,
 /// timed in one process (no start-up, no output), each the best of RUNS: the streamed
-/// read, the skipped tests' clusters, the clusters with call sites, and the text report.
+/// read (and, apart, the same read by one reader), the skipped tests' clusters, the
+/// clusters with call sites, and the text report.
 /// For finding where triage time goes; `Benchmarks/bench.py` holds the whole command
 /// against the baseline.
 func streamBenchmark(_ arguments: [String]) throws {
@@ -42,6 +43,13 @@ func streamBenchmark(_ arguments: [String]) throws {
         lap("render", &start)
         var total = begin
         lap("total", &total)
+        // The same report read by one reader (into an accumulator of its own; not in "total").
+        var oneReader = JUnitStream(dialect: PythonPack(root: "/nonexistent").dialect)
+        oneReader.parallelThreshold = .max
+        var alone = TriageAccumulator(signatures: pack.signatureMaker)
+        var aloneStart = ContinuousClock.now
+        _ = file.withBytes { oneReader.stream(buffer: $0, source: path, into: &alone, holdSkips: false) }
+        lap("1 reader", &aloneStart)
         summary = "\(accumulator.totals.total) tests, \(clusters.count) clusters, \(text.utf8.count) bytes of report"
     }
     print("stream phases of \(path) (\(summary)), best of \(runs) and the first run:")
