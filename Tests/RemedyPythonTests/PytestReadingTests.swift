@@ -176,6 +176,30 @@ import RemedyTestSupport
         #expect(noRoot.testIdentity(classname: "a.b.c", name: "t", file: nil).id == "a/b/c.py::t")
     }
 
+    /// What the streaming reader asks per class name, from the report's bytes: where the
+    /// file's part ends, that file, and the classes after it — together the same node id
+    /// as `testIdentity`, with and without a file attribute and a repository.
+    @Test func aClassNameSplitByBytesGivesTheSameNodeIds() {
+        let cases: [(PytestDialect, String, String?)] = [
+            (PytestDialect(root: Fixtures.packageRoot + "/demo"), "tests.integration.test_end_to_end_business_logic_integration.TestBusinessLogic", nil),
+            (PytestDialect(), "pkg.test_mod.TestA.TestB", nil), (PytestDialect(), "pkg.test_mod", nil),
+            (PytestDialect(), "Tests.sub.TestX", nil), (PytestDialect(), "pkg.test_é.Ñandú.Inner", nil),
+            (PytestDialect(), "a.b.c", nil), (PytestDialect(), "tests.test_a.TestA", "tests/test_a.py"),
+            (PytestDialect(), "tests.test_a", "tests/test_a.py"), (PytestDialect(), "test_a.TestA", "tests/test_a.py"),
+        ]
+        for (dialect, classname, file) in cases {
+            var bytes = classname
+            let (id, path) = bytes.withUTF8 { bytes -> (String?, String?) in
+                guard let length = dialect.fileKeyLength(classname: bytes, file: file),
+                      let path = dialect.filePath(classname: bytes, fileKeyLength: length, file: file) else { return (nil, nil) }
+                return (path + "::" + dialect.classPrefix(classname: bytes, fileKeyLength: length) + "t", path)
+            }
+            let whole = dialect.testIdentity(classname: classname, name: "t", file: file)
+            #expect(id == whole.id, "\(classname)")
+            #expect(path == whole.file, "\(classname)")
+        }
+    }
+
     @Test func badLogsGetClearErrors() {
         func message(_ bytes: [UInt8]) -> String {
             do { _ = try reader.read(bytes: bytes, source: "log.txt"); return "read" } catch { return "\(error)" }

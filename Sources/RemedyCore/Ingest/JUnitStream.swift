@@ -262,7 +262,7 @@ public struct JUnitStream: Sendable {
                 // One path per file: its first class asks the dialect, the others find it by bytes.
                 let fileKey = hash(attributes.file, hash(Range(start: classname.start, end: classname.start + length)))
                 if let slot = fileKeys.find(fileKey) { return KnownClass(slot: slot, prefixTail: nil, wholePrefix: nil, fileKeyLength: length) }
-                if let path = dialect.testPrefix(classname: bytes, file: fileAttribute)?.file {
+                if let path = dialect.filePath(classname: bytes, fileKeyLength: length, file: fileAttribute) {
                     let slot = accumulator.fileSlot(path)
                     fileKeys.insert(fileKey, slot)
                     return KnownClass(slot: slot, prefixTail: nil, wholePrefix: nil, fileKeyLength: length)

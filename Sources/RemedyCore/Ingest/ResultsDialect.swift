@@ -15,6 +15,9 @@ public protocol ResultsDialect: Sendable {
     /// and `classPrefix`. The streaming reader then asks `testPrefix` once per file rather
     /// than once per class. Nil when the bytes alone cannot say.
     func fileKeyLength(classname: UnsafeBufferPointer<UInt8>, file: String?) -> Int?
+    /// The file of a class name split where `fileKeyLength` said (`testPrefix`'s file,
+    /// without working out the split again or making the prefix).
+    func filePath(classname: UnsafeBufferPointer<UInt8>, fileKeyLength: Int, file: String?) -> String?
     /// What the test ids' prefix holds after "file::" for a class name split where
     /// `fileKeyLength` said (pytest: "TestA::TestB::", or nothing for module-level tests).
     func classPrefix(classname: UnsafeBufferPointer<UInt8>, fileKeyLength: Int) -> String
@@ -41,6 +44,9 @@ extension ResultsDialect {
     }
     public func fileKeyLength(classname: UnsafeBufferPointer<UInt8>, file: String?) -> Int? { nil }
     public func classPrefix(classname: UnsafeBufferPointer<UInt8>, fileKeyLength: Int) -> String { "" }
+    public func filePath(classname: UnsafeBufferPointer<UInt8>, fileKeyLength: Int, file: String?) -> String? {
+        testPrefix(classname: classname, file: file)?.file
+    }
     public func runnerStopped(_ text: String) -> String? { nil }
     public func independentCopy() -> any ResultsDialect { self }
 }

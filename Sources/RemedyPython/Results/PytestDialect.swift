@@ -47,6 +47,10 @@ public struct PytestDialect: ResultsDialect {
         return (path + "::" + classPrefix(classname: bytes, fileKeyLength: end), path)
     }
 
+    public func filePath(classname bytes: UnsafeBufferPointer<UInt8>, fileKeyLength end: Int, file: String?) -> String? {
+        file ?? Self.modulePath(bytes, end: end)
+    }
+
     /// Where the module part of the class name ends: the file (`file` when xunit1 gives
     /// it) is that module's, the rest are classes.
     public func fileKeyLength(classname bytes: UnsafeBufferPointer<UInt8>, file: String?) -> Int? {
