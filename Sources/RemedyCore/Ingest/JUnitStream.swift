@@ -1,4 +1,5 @@
 import Foundation
+import CPrefetch
 import Glibc
 
 /// Streams a JUnit report into a `TriageAccumulator` without building the run: passing
@@ -349,6 +350,9 @@ public struct JUnitStream: Sendable {
                 passedBySlot[Int(classes[known].slot)] += 1
                 continue
             }
+            // Not a passing test: its class's id prefix, needed once its children are read,
+            // is asked for now (another load that would wait on memory).
+            if classes[known].prefix >= 0 { prefixes.withUnsafeBufferPointer { remedy_prefetch($0.baseAddress! + Int(classes[known].prefix)) } }
             // Children up to </testcase>: the first failure, error or skip decides.
             var outcome = Outcome.passed
             // The test's failure, in `failures` (a copy would retain its strings each time).
