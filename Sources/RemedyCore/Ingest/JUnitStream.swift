@@ -1,5 +1,4 @@
 import Foundation
-import CPrefetch
 import Glibc
 
 /// Streams a JUnit report into a `TriageAccumulator` without building the run: passing
@@ -159,7 +158,7 @@ public struct JUnitStream: Sendable {
     /// short enough to need no allocation), or the whole prefix when it does not start so.
     /// When the dialect splits class names by bytes (`fileKeyLength`), the file is found
     /// by the bytes that name it and the tail is made when a test of the class fails.
-    private struct KnownClass { var slot: Int; var prefixTail: String?; var wholePrefix: String?; var fileKeyLength: Int? = nil }
+    private struct KnownClass { var slot: Int; var prefix: ClassPrefix?; var fileKeyLength: Int? = nil }
 
     /// A known class as the reader keeps it, in 12 bytes (a report's thousands of classes
     /// take little of the cache, and are looked up once per test): its file's slot, its
@@ -262,17 +261,17 @@ public struct JUnitStream: Sendable {
             if plain, let length = dialect.fileKeyLength(classname: bytes, file: fileAttribute) {
                 // One path per file: its first class asks the dialect, the others find it by bytes.
                 let fileKey = hash(attributes.file, hash(Range(start: classname.start, end: classname.start + length)))
-                if let slot = fileKeys.find(fileKey) { return KnownClass(slot: slot, prefixTail: nil, wholePrefix: nil, fileKeyLength: length) }
+                if let slot = fileKeys.find(fileKey) { return KnownClass(slot: slot, prefix: nil, fileKeyLength: length) }
                 if let path = dialect.filePath(classname: bytes, fileKeyLength: length, file: fileAttribute) {
                     let slot = accumulator.fileSlot(path)
                     fileKeys.insert(fileKey, slot)
-                    return KnownClass(slot: slot, prefixTail: nil, wholePrefix: nil, fileKeyLength: length)
+                    return KnownClass(slot: slot, prefix: nil, fileKeyLength: length)
                 }
             }
             let resolved = plain ? dialect.testPrefix(classname: bytes, file: fileAttribute) : dialect.testPrefix(classname: string(classname), file: fileAttribute)
             guard var (prefix, path) = resolved else {
                 let path = dialect.testIdentity(classname: string(classname), name: "x", file: fileAttribute).file
-                return KnownClass(slot: accumulator.fileSlot(path), prefixTail: nil, wholePrefix: nil)
+                return KnownClass(slot: accumulator.fileSlot(path), prefix: nil)
             }
             let slot = accumulator.fileSlot(path)
             // "path::Tail::" → "Tail::", compared as bytes.
@@ -283,7 +282,7 @@ public struct JUnitStream: Sendable {
                     return String(decoding: UnsafeBufferPointer(rebasing: head[(file.count + 2)...]), as: UTF8.self)
                 }
             }
-            return KnownClass(slot: slot, prefixTail: tail, wholePrefix: tail == nil ? prefix : nil)
+            return KnownClass(slot: slot, prefix: ClassPrefix(tail: tail, whole: tail == nil ? prefix : nil))
         }
 
         // The next test case's class name (where it starts, its hash), hashed while this test
@@ -335,9 +334,9 @@ public struct JUnitStream: Sendable {
                 let made = resolveClass(attributes)
                 known = classes.count
                 var prefix: Int32 = -1
-                if made.prefixTail != nil || made.wholePrefix != nil {
+                if let made = made.prefix {
                     prefix = Int32(truncatingIfNeeded: prefixes.count)
-                    prefixes.append(ClassPrefix(tail: made.prefixTail, whole: made.wholePrefix))
+                    prefixes.append(made)
                 }
                 classes.append(ClassEntry(slot: Int32(truncatingIfNeeded: made.slot), fileKeyLength: made.fileKeyLength.flatMap { Int32(exactly: $0) } ?? -1,
                                           prefix: prefix))
@@ -352,7 +351,7 @@ public struct JUnitStream: Sendable {
             }
             // Not a passing test: its class's id prefix, needed once its children are read,
             // is asked for now (another load that would wait on memory).
-            if classes[known].prefix >= 0 { prefixes.withUnsafeBufferPointer { remedy_prefetch($0.baseAddress! + Int(classes[known].prefix)) } }
+            if classes[known].prefix >= 0 { prefixes.prefetch(Int(classes[known].prefix)) }
             // Children up to </testcase>: the first failure, error or skip decides.
             var outcome = Outcome.passed
             // The test's failure, in `failures` (a copy would retain its strings each time).
@@ -407,13 +406,15 @@ public struct JUnitStream: Sendable {
             let entry = classes[known]
             let slot = Int(entry.slot)
             if outcome == .passed { passedBySlot[slot] += 1; continue }
-            if entry.prefix < 0, entry.fileKeyLength >= 0 {
+            var prefix = entry.prefix
+            if prefix < 0, entry.fileKeyLength >= 0 {
                 let classname = attributes.classname
                 let tail = dialect.classPrefix(classname: UnsafeBufferPointer(rebasing: p[classname.start..<classname.end]), fileKeyLength: Int(entry.fileKeyLength))
-                classes[known].prefix = Int32(truncatingIfNeeded: prefixes.count)
+                prefix = Int32(truncatingIfNeeded: prefixes.count)
+                classes[known].prefix = prefix
                 prefixes.append(ClassPrefix(tail: tail, whole: nil))
             }
-            let names = classes[known].prefix >= 0 ? prefixes[Int(classes[known].prefix)] : ClassPrefix()
+            let names = prefix >= 0 ? prefixes[Int(prefix)] : ClassPrefix()
             let id: String
             if let tail = names.tail {
                 // The file's path from this part's copy of its bytes: a failing test costs no

@@ -12,8 +12,8 @@ public protocol ResultsDialect: Sendable {
     /// How many leading bytes of a class name name its file (pytest: the module, "a.b" of
     /// "a.b.TestC"): every class name that starts with those bytes, with the same `file`
     /// attribute, is in the same file, and `testPrefix` gives that file followed by "::"
-    /// and `classPrefix`. The streaming reader then asks `testPrefix` once per file rather
-    /// than once per class. Nil when the bytes alone cannot say.
+    /// and `classPrefix`. The streaming reader then asks `filePath` once per file rather
+    /// than `testPrefix` once per class. Nil when the bytes alone cannot say.
     func fileKeyLength(classname: UnsafeBufferPointer<UInt8>, file: String?) -> Int?
     /// The file of a class name split where `fileKeyLength` said (`testPrefix`'s file,
     /// without working out the split again or making the prefix).

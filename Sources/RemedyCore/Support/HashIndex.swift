@@ -1,5 +1,3 @@
-import CPrefetch
-
 /// An open-addressing table from a 64-bit hash (already well mixed) to an index: the
 /// streaming reader's lookups, without hashing the hash again. Filled to three quarters
 /// at most, with 32-bit values, so a large report's tables touch little memory.
@@ -37,8 +35,8 @@ struct HashIndex {
     /// (a table larger than the cache costs a wait on memory per lookup otherwise).
     @inline(__always) func prefetch(_ key: UInt64) {
         let at = bucket(Self.stored(key))
-        keys.withUnsafeBufferPointer { remedy_prefetch($0.baseAddress! + at) }
-        values.withUnsafeBufferPointer { remedy_prefetch($0.baseAddress! + at) }
+        keys.prefetch(at)
+        values.prefetch(at)
     }
 
     mutating func insert(_ key: UInt64, _ value: Int) {
