@@ -36,4 +36,28 @@ import Testing
         let bytes = Array("ab\ncd".utf8)
         #expect(XMLScanner.position(of: 4, in: bytes) == (2, 2))
     }
+
+    /// `findNear` (inline eight-byte steps, then memchr) finds what a byte-by-byte search
+    /// finds: at every start, near and far, at the buffer's end, with the byte's value in
+    /// neighbouring bytes (0x21 after 0x22: a borrow must not report the byte after it).
+    @Test func findNearAgreesWithAPlainSearch() {
+        var seed: UInt64 = 0x5EED
+        func next() -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return seed >> 33 }
+        for length in [0, 1, 7, 8, 9, 31, 33, 40, 100] {
+            for _ in 0..<20 {
+                let bytes = (0..<length).map { _ -> UInt8 in [0x22, 0x21, 0x23, 0x00, 0xA2, 0x3C, 0x61][Int(next() % 7)] }
+                bytes.withUnsafeBufferPointer { p in
+                    for target: UInt8 in [0x22, 0x3C, 0xFF] {
+                        for from in 0...length {
+                            let plain = (from..<length).first { bytes[$0] == target }
+                            #expect(XMLScanner.findNear(target, in: p, from: from) == plain, "\(bytes) \(target) from \(from)")
+                        }
+                    }
+                }
+            }
+        }
+        // Far past the inline steps.
+        let far = [UInt8](repeating: 0x61, count: 200) + [0x22]
+        far.withUnsafeBufferPointer { #expect(XMLScanner.findNear(0x22, in: $0, from: 3) == 200) }
+    }
 }

@@ -222,7 +222,7 @@ public struct JUnitStream: Sendable {
             }
             return memcmp(a, b, count) == 0
         }
-        @inline(__always) func find(_ byte: UInt8, from: Int) -> Int? { XMLScanner.find(byte, in: p, from: from) }
+        @inline(__always) func find(_ byte: UInt8, from: Int) -> Int? { XMLScanner.findNear(byte, in: p, from: from) }
         /// Reads attributes from `i` (just after the tag name) to the tag's end; nil when
         /// the report ends first, else whether the tag closes itself.
         func readAttributes(_ i: inout Int, into found: inout Attributes) -> Bool? {
@@ -290,7 +290,7 @@ public struct JUnitStream: Sendable {
         // classes spread through a report, each lookup would otherwise wait on memory (the
         // report streaming through the cache pushes the index out between two tests of one
         // class).
-        var aheadStart = -1, aheadKey: UInt64 = 0
+        var aheadStart = -1, aheadClose = -1, aheadKey: UInt64 = 0
         var i = start
         // Test cases starting before `claimed` are this reader's.
         var claimed = start
@@ -304,7 +304,7 @@ public struct JUnitStream: Sendable {
             i += 8
             var attributes = Attributes()
             // pytest writes classname and name first: read them without looking at the keys.
-            if matches(i, " classname=\""), let close = find(34, from: i + 12) {
+            if matches(i, " classname=\""), let close = i + 12 == aheadStart ? aheadClose : find(34, from: i + 12) {
                 attributes.classname = Range(start: i + 12, end: close)
                 i = close + 1
                 if matches(i, " name=\""), let close = find(34, from: i + 7) {
@@ -325,6 +325,7 @@ public struct JUnitStream: Sendable {
             let next = selfClosing ? i : i + 11
             if next + 22 < n, p[next] == 60, matches(next + 1, "testcase classname=\""), let close = find(34, from: next + 21) {
                 aheadStart = next + 21
+                aheadClose = close
                 aheadKey = hash(Range(start: next + 21, end: close))
                 classIndex.prefetch(aheadKey)
             }
@@ -521,6 +522,29 @@ extension XMLScanner {
         guard from < p.count, let base = p.baseAddress else { return nil }
         guard let found = memchr(base + from, Int32(byte), p.count - from) else { return nil }
         return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// The first `byte` at or after `from`, for one expected within a few dozen bytes (an
+    /// attribute's closing quote, the next tag): the first 32 bytes are searched inline, eight
+    /// at a time, before handing the rest to `memchr` (whose call costs more than a short search).
+    @inline(__always)
+    static func findNear(_ byte: UInt8, in p: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard let base = p.baseAddress else { return nil }
+        let n = p.count
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let pattern = UInt64(byte) &* ones
+        var i = from
+        var words = 0
+        while words < 4, i >= 0, i + 8 <= n {
+            // Bytes equal to `byte` become zero; the lowest high bit set marks the first zero
+            // byte (a borrow can only set bits above it). Little-endian loads: the first byte is lowest.
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian ^ pattern
+            let zeros = (word &- ones) & ~word & highs
+            if zeros != 0 { return i + zeros.trailingZeroBitCount >> 3 }
+            i += 8
+            words += 1
+        }
+        return find(byte, in: p, from: i)
     }
 
     /// The first occurrence of `needle` at or after `from`.
