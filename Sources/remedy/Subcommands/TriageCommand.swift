@@ -62,9 +62,14 @@ struct TriageCommand: AsyncParsableCommand {
         mallopt(M_TOP_PAD, 16 << 20)
         mallopt(M_TRIM_THRESHOLD, 256 << 20)
         mallopt(M_MMAP_THRESHOLD, 32 << 20)
-        // The playbooks load on another core while the reports stream.
+        // The shipped playbooks were read while the command line was parsed (`ShippedRules`):
+        // the rules are made from them after the reports stream, at once. A user's folders
+        // load on another core while the reports stream (awaiting a task resumed this one
+        // ~0.75 ms after its value was ready on a machine with one core free, so not always).
         let common = self.common
-        let loading = Task.detached { try common.loadRules(pack: pack, configuration: RemedyConfiguration.load(repository: root)) }
+        let configuration = try RemedyConfiguration.load(repository: root)
+        let loading = common.playbooks.isEmpty && configuration.playbooks.isEmpty
+            ? nil : Task.detached { try common.loadRules(pack: pack, configuration: configuration) }
         var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
         var skippedCases: [TestCase] = []
         var diagnostics: [String] = []
@@ -83,7 +88,7 @@ struct TriageCommand: AsyncParsableCommand {
         let skipped = await probe.reveal(TestRun(cases: skippedCases), pack: pack, root: root)
         for testCase in skipped.cases { accumulator.add(testCase) }
         let clusters = accumulator.clusters(scanner: pack.scanner, root: root)
-        let findings = RuleMatcher(rules: try await loading.value, root: root).findings(for: clusters)
+        let findings = RuleMatcher(rules: try await loading?.value ?? common.loadRules(pack: pack, configuration: configuration), root: root).findings(for: clusters)
         let report = TriageReport(sources: reports.map(\.source), totals: accumulator.totals, files: accumulator.files, skipReasons: accumulator.skipReasons,
                                   clusters: clusters, findings: findings, warnings: [], diagnostics: diagnostics + skipped.diagnostics)
         Console.output(try report.render(common.format, style: .forStandardOutput()))
