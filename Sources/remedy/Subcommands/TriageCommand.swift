@@ -64,8 +64,8 @@ struct TriageCommand: AsyncParsableCommand {
         mallopt(M_MMAP_THRESHOLD, 32 << 20)
         // The shipped playbooks were read while the command line was parsed (`ShippedRules`):
         // the rules are made from them after the reports stream, at once. A user's folders
-        // load on another core while the reports stream (awaiting a task resumed this one
-        // ~0.75 ms after its value was ready on a machine with one core free, so not always).
+        // load on another core while the reports stream — only then: with one core free the
+        // task ran only once awaited, and the wait took what else was queued with it.
         let common = self.common
         let configuration = try RemedyConfiguration.load(repository: root)
         let loading = common.playbooks.isEmpty && configuration.playbooks.isEmpty
