@@ -273,7 +273,7 @@ public struct TriageAccumulator {
         // Made on two cores when large (a cluster names each of its files).
         var made = [Cluster?](repeating: nil, count: builders.count)
         made.withUnsafeMutableBufferPointer { made in
-            TwoWaySplit.forEach(weights: builders.map(\.fileOrder.count), threshold: 2048) { n in made[n] = builders[n].cluster(files: files) }
+            TwoWaySplit.forEach(weights: builders.map(\.tests.count), threshold: 4096) { n in made[n] = builders[n].cluster(files: files) }
         }
         var clusters = made.map { $0! }
         if let scanner, let root {
@@ -321,11 +321,6 @@ struct ClusterBuilder {
     /// Test id hash → its index in `tests`: a repeated test is counted once.
     var seen = HashIndex(capacity: 16)
     var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
-    /// File slots in the order first seen, with their test counts; `fileIndex` finds a
-    /// slot's place (keyed by slot + 1: the index keeps 0 for empty).
-    var fileOrder: [Int] = []
-    var fileCounts: [Int] = []
-    var fileIndex = HashIndex(capacity: 8)
     var example = ""
     let frames: [Frame]
 
@@ -355,19 +350,6 @@ struct ClusterBuilder {
         outcomes[outcome.index] += 1
         if !phases.contains(phase) { phases.append(phase) }
         if self.hint == nil { self.hint = hint }
-        countFile(fileSlot, by: 1)
-    }
-
-    /// `count` more tests in the file at `slot`, files kept in the order first seen.
-    private mutating func countFile(_ slot: Int, by count: Int) {
-        let fileKey = UInt64(slot) + 1
-        if let at = fileIndex.find(fileKey) {
-            fileCounts[at] += count
-        } else {
-            fileIndex.insert(fileKey, fileOrder.count)
-            fileOrder.append(slot)
-            fileCounts.append(count)
-        }
     }
 
     /// Adds another builder's tests, in order, its file slots mapped to this one's.
@@ -403,7 +385,6 @@ struct ClusterBuilder {
             testPhases += other.testPhases
             testFiles += other.testFiles.map { fileSlots[$0] }
             for (n, count) in other.outcomes.enumerated() { outcomes[n] += count }
-            for (slot, count) in zip(other.fileOrder, other.fileCounts) { countFile(fileSlots[slot], by: count) }
         }
         for phase in other.phases where !phases.contains(phase) { phases.append(phase) }
         if hint == nil { hint = other.hint }
@@ -413,8 +394,26 @@ struct ClusterBuilder {
         var counts: [String: Int] = [:]
         for (n, outcome) in Outcome.allCases.enumerated() where outcomes[n] > 0 { counts[outcome.rawValue] = outcomes[n] }
         return Cluster(signature: signature, exceptionType: exceptionType, message: message, hint: hint, phases: phases, tests: tests,
-                       outcomes: counts, files: zip(fileOrder, fileCounts).map { FileImpact(path: files[$0].path, tests: $1, callSites: 0) },
-                       example: example, frames: frames)
+                       outcomes: counts, files: fileImpacts(files: files), example: example, frames: frames)
+    }
+
+    /// Each file's tests, files in the order their first test came: counted here, once,
+    /// from the tests' file slots (a place per slot in a flat array) rather than looked up
+    /// in a table per test as the tests arrive.
+    private func fileImpacts(files: [(path: String, totals: Totals)]) -> [FileImpact] {
+        var impacts: [FileImpact] = []
+        // Slot → its place in `impacts` + 1 (0: not yet).
+        var place = [Int32](repeating: 0, count: files.count)
+        for slot in testFiles {
+            let at = Int(place[slot])
+            if at > 0 {
+                impacts[at - 1].tests += 1
+            } else {
+                impacts.append(FileImpact(path: files[slot].path, tests: 1, callSites: 0))
+                place[slot] = Int32(truncatingIfNeeded: impacts.count)
+            }
+        }
+        return impacts
     }
 }
 
