@@ -192,6 +192,11 @@ import RemedyTestSupport
         #expect(Dictionary(uniqueKeysWithValues: one.files.map { ($0.path, $0.totals.passed) }).filter { $0.value > 0 } == passing)
         #expect(onePass.flatMap(\.tests).filter { $0 == "tests/test_m\(110 % files).py::TestC::test_110" }.count == 1)
         #expect(onePass.filter { !$0.isSkip }.map(\.tests.count).reduce(0, +) == one.totals.failed + one.totals.errors - 1)
+        // The repeat is left out of its cause's outcomes and file counts too.
+        for cause in onePass {
+            #expect(cause.outcomes.values.reduce(0, +) == cause.tests.count, "\(cause.message)")
+            #expect(cause.files.map(\.tests).reduce(0, +) == cause.tests.count, "\(cause.message)")
+        }
         for sharing in [JUnitStream.Sharing.fixedParts(2), .fixedParts(5), .asTheyRead(step: 256, smallest: 1024), .asTheyRead(step: 256, smallest: 1024)] {
             let (two, parts, _) = read(1, sharing)
             #expect(two.totals == one.totals)

@@ -251,7 +251,7 @@ public struct TriageAccumulator {
         }
         let sources = other.builders
         builders.withUnsafeMutableBufferPointer { builders in
-            TwoWaySplit.forEach(weights: sources.map(\.tests.count), threshold: 4096) { n in
+            TwoWaySplit.forEach(weights: sources.map(\.count), threshold: 4096) { n in
                 builders[targets[n]].absorb(sources[n], fileSlots: fileSlots)
             }
         }
@@ -273,7 +273,7 @@ public struct TriageAccumulator {
         // Made on two cores when large (a cluster names each of its files).
         var made = [Cluster?](repeating: nil, count: builders.count)
         made.withUnsafeMutableBufferPointer { made in
-            TwoWaySplit.forEach(weights: builders.map(\.tests.count), threshold: 4096) { n in made[n] = builders[n].cluster(files: files) }
+            TwoWaySplit.forEach(weights: builders.map(\.count), threshold: 4096) { n in made[n] = builders[n].cluster(files: files) }
         }
         var clusters = made.map { $0! }
         if let scanner, let root {
@@ -312,17 +312,24 @@ struct ClusterBuilder {
     let firstFailure: Failure
     var hint: String?
     var phases: [Phase]
-    var tests: [String] = []
-    /// Each test's id hash, outcome, phase and file slot, beside `tests`: what merging needs.
-    var testHashes: [UInt64] = []
-    var testOutcomes: [Outcome] = []
-    var testPhases: [Phase] = []
-    var testFiles: [Int] = []
-    /// Test id hash → its index in `tests`: a repeated test is counted once.
-    var seen = HashIndex(capacity: 16)
+    /// The tests as they came. A test reported twice (by a log, or by two parts of a
+    /// report) is counted once, its first time, when the cluster is made: looking each id
+    /// up as it came cost a table lookup per failing test.
+    var entries: [Entry] = []
     var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
-    var example = ""
     let frames: [Frame]
+
+    /// One test: its id, the id's hash, its file's slot, outcome and phase.
+    struct Entry {
+        var id: String
+        var hash: UInt64
+        var file: Int32
+        var outcome: Outcome
+        var phase: Phase
+    }
+
+    /// How many tests came (a repeated one as often as it came).
+    var count: Int { entries.count }
 
     init(signature: Signature, failure: Failure, message: String) {
         self.signature = signature
@@ -335,76 +342,68 @@ struct ClusterBuilder {
     }
 
     mutating func add(id: String, outcome: Outcome, phase: Phase, hint: String?, fileSlot: Int) {
-        add(id: id, hash: JUnitStream.hash(id), outcome: outcome, phase: phase, hint: hint, fileSlot: fileSlot)
-    }
-
-    private mutating func add(id: String, hash key: UInt64, outcome: Outcome, phase: Phase, hint: String?, fileSlot: Int) {
-        if let at = seen.find(key), tests[at] == id || tests.contains(id) { return }
-        seen.insert(key, tests.count)
-        if tests.isEmpty { example = id }
-        tests.append(id)
-        testHashes.append(key)
-        testOutcomes.append(outcome)
-        testPhases.append(phase)
-        testFiles.append(fileSlot)
+        entries.append(Entry(id: id, hash: JUnitStream.hash(id), file: Int32(truncatingIfNeeded: fileSlot), outcome: outcome, phase: phase))
         outcomes[outcome.index] += 1
         if !phases.contains(phase) { phases.append(phase) }
         if self.hint == nil { self.hint = hint }
     }
 
-    /// Adds another builder's tests, in order, its file slots mapped to this one's.
+    /// Adds another builder's tests after this one's, its file slots mapped to this one's.
     mutating func absorb(_ other: ClusterBuilder, fileSlots: [Int]) {
-        let total = tests.count + other.tests.count
-        seen.reserve(total)
-        // Usually none of them is here yet (a test reported twice, by two parts of a
-        // report): then they move over as whole arrays, and their files by file. Their ids'
-        // hashes go in as they are checked; a test found here after all puts the index back.
-        var repeated = false
-        for (at, key) in other.testHashes.enumerated() {
-            // (A key the other's own tests share is two ids with one hash: no repeat.)
-            guard let known = seen.insertIfAbsent(key, tests.count + at), known < tests.count else { continue }
-            if tests[known] == other.tests[at] || tests.contains(other.tests[at]) {
-                repeated = true
-                break
-            }
+        entries.reserveCapacity(entries.count + other.entries.count)
+        for var entry in other.entries {
+            entry.file = Int32(truncatingIfNeeded: fileSlots[Int(entry.file)])
+            entries.append(entry)
         }
-        if repeated {
-            seen = HashIndex(capacity: total)
-            for (at, key) in testHashes.enumerated() { seen.insert(key, at) }
-            tests.reserveCapacity(total); testHashes.reserveCapacity(total); testOutcomes.reserveCapacity(total)
-            testPhases.reserveCapacity(total); testFiles.reserveCapacity(total)
-            for at in other.tests.indices {
-                add(id: other.tests[at], hash: other.testHashes[at], outcome: other.testOutcomes[at], phase: other.testPhases[at],
-                    hint: at == 0 ? other.hint : nil, fileSlot: fileSlots[other.testFiles[at]])
-            }
-        } else {
-            if tests.isEmpty { example = other.example }
-            tests += other.tests
-            testHashes += other.testHashes
-            testOutcomes += other.testOutcomes
-            testPhases += other.testPhases
-            testFiles += other.testFiles.map { fileSlots[$0] }
-            for (n, count) in other.outcomes.enumerated() { outcomes[n] += count }
-        }
+        for (n, count) in other.outcomes.enumerated() { outcomes[n] += count }
         for phase in other.phases where !phases.contains(phase) { phases.append(phase) }
         if hint == nil { hint = other.hint }
     }
 
+    /// The tests each once, the first time they came; nil when none came twice.
+    private func firstTimes() -> [Entry]? {
+        var seen = HashIndex(capacity: entries.count)
+        var repeated: [Int] = []
+        for (at, entry) in entries.enumerated() {
+            guard let known = seen.insertIfAbsent(entry.hash, at) else { continue }
+            // Two ids with one hash are two tests; the same id seen before is a repeat.
+            if entries[known].id == entry.id || entries[..<at].contains(where: { $0.hash == entry.hash && $0.id == entry.id }) {
+                repeated.append(at)
+            }
+        }
+        guard !repeated.isEmpty else { return nil }
+        var kept = entries
+        for at in repeated.reversed() { kept.remove(at: at) }
+        return kept
+    }
+
     func cluster(files: [(path: String, totals: Totals)]) -> Cluster {
+        var entries = self.entries, outcomes = self.outcomes, phases = self.phases
+        if let kept = firstTimes() {
+            // Counted again without the repeats.
+            entries = kept
+            outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
+            phases = [firstFailure.phase]
+            for entry in kept {
+                outcomes[entry.outcome.index] += 1
+                if !phases.contains(entry.phase) { phases.append(entry.phase) }
+            }
+        }
         var counts: [String: Int] = [:]
         for (n, outcome) in Outcome.allCases.enumerated() where outcomes[n] > 0 { counts[outcome.rawValue] = outcomes[n] }
-        return Cluster(signature: signature, exceptionType: exceptionType, message: message, hint: hint, phases: phases, tests: tests,
-                       outcomes: counts, files: fileImpacts(files: files), example: example, frames: frames)
+        return Cluster(signature: signature, exceptionType: exceptionType, message: message, hint: hint, phases: phases, tests: entries.map(\.id),
+                       outcomes: counts, files: Self.fileImpacts(entries, files: files), example: entries.first?.id ?? "", frames: frames)
     }
 
     /// Each file's tests, files in the order their first test came: counted here, once,
     /// from the tests' file slots (a place per slot in a flat array) rather than looked up
     /// in a table per test as the tests arrive.
-    private func fileImpacts(files: [(path: String, totals: Totals)]) -> [FileImpact] {
+    private static func fileImpacts(_ entries: [Entry], files: [(path: String, totals: Totals)]) -> [FileImpact] {
         var impacts: [FileImpact] = []
         // Slot → its place in `impacts` + 1 (0: not yet).
         var place = [Int32](repeating: 0, count: files.count)
-        for slot in testFiles {
+        for entry in entries {
+            let slot = Int(entry.file)
             let at = Int(place[slot])
             if at > 0 {
                 impacts[at - 1].tests += 1
