@@ -364,9 +364,11 @@ struct ClusterBuilder {
     private func firstTimes() -> [Entry]? {
         var seen = HashIndex(capacity: entries.count)
         var repeated: [Int] = []
-        for (at, entry) in entries.enumerated() {
-            guard let known = seen.insertIfAbsent(entry.hash, at) else { continue }
+        // (By index: a copy of each entry would retain its id.)
+        for at in entries.indices {
+            guard let known = seen.insertIfAbsent(entries[at].hash, at) else { continue }
             // Two ids with one hash are two tests; the same id seen before is a repeat.
+            let entry = entries[at]
             if entries[known].id == entry.id || entries[..<at].contains(where: { $0.hash == entry.hash && $0.id == entry.id }) {
                 repeated.append(at)
             }
@@ -402,8 +404,8 @@ struct ClusterBuilder {
         var impacts: [FileImpact] = []
         // Slot → its place in `impacts` + 1 (0: not yet).
         var place = [Int32](repeating: 0, count: files.count)
-        for entry in entries {
-            let slot = Int(entry.file)
+        for at in entries.indices {
+            let slot = Int(entries[at].file)
             let at = Int(place[slot])
             if at > 0 {
                 impacts[at - 1].tests += 1
