@@ -276,17 +276,24 @@ extension TriageReport {
     func suiteTable() -> String {
         let t = totals
         let header = ["File", "Total", "Passed", "Failed", "Errors", "Skipped", "Status"]
-        var rows = suites.map { (file: $0.file, numbers: [$0.total, $0.passed, $0.failed, $0.errors, $0.skipped], status: $0.status) }
-        rows.append(("TOTAL", [t.total, t.passed + t.xpassed, t.failed, t.errors, t.skipped + t.xfailed], ""))
+        // One row per file (thousands in a large run): its numbers in one flat array, five
+        // per row, and its file's width worked out once.
+        var files = suites.map(\.file), statuses = suites.map(\.status)
+        var numbers: [Int] = []
+        numbers.reserveCapacity(5 * (suites.count + 1))
+        for suite in suites { numbers += [suite.total, suite.passed, suite.failed, suite.errors, suite.skipped] }
+        files.append("TOTAL"); statuses.append("")
+        numbers += [t.total, t.passed + t.xpassed, t.failed, t.errors, t.skipped + t.xfailed]
+        let fileWidths = files.map(TextTable.width)
         func digits(_ n: Int) -> Int { var n = n, count = n < 0 ? 2 : 1; while n >= 10 || n <= -10 { n /= 10; count += 1 }; return count }
         var widths = header.map(TextTable.width)
-        for row in rows {
-            widths[0] = max(widths[0], TextTable.width(row.file))
-            for (k, n) in row.numbers.enumerated() { widths[k + 1] = max(widths[k + 1], digits(n)) }
-            widths[6] = max(widths[6], TextTable.width(row.status))
+        for row in files.indices {
+            widths[0] = max(widths[0], fileWidths[row])
+            for k in 0..<5 { widths[k + 1] = max(widths[k + 1], digits(numbers[5 * row + k])) }
+            widths[6] = max(widths[6], TextTable.width(statuses[row]))
         }
         var out: [UInt8] = []
-        out.reserveCapacity((widths.reduce(0, +) + 15) * (rows.count + 1))
+        out.reserveCapacity((widths.reduce(0, +) + 15) * (files.count + 1))
         func blanks(_ count: Int) { if count > 0 { out.append(contentsOf: repeatElement(32, count: count)) } }
         func write(_ n: Int) {
             if n < 0 { out.append(45) }
@@ -302,16 +309,17 @@ extension TriageReport {
             out.append(contentsOf: name.utf8)
             if k == 0 { blanks(widths[0] - TextTable.width(name)) }
         }
-        for row in rows {
+        for row in files.indices {
             out.append(10)
             out.append(contentsOf: "  ".utf8)
-            out.append(contentsOf: row.file.utf8)
-            blanks(widths[0] - TextTable.width(row.file))
-            for (k, n) in row.numbers.enumerated() {
+            out.append(contentsOf: files[row].utf8)
+            blanks(widths[0] - fileWidths[row])
+            for k in 0..<5 {
+                let n = numbers[5 * row + k]
                 blanks(2 + widths[k + 1] - digits(n))
                 write(n)
             }
-            if !row.status.isEmpty { blanks(2); out.append(contentsOf: row.status.utf8) }
+            if !statuses[row].isEmpty { blanks(2); out.append(contentsOf: statuses[row].utf8) }
         }
         return String(decoding: out, as: UTF8.self)
     }
