@@ -19,9 +19,9 @@ public struct JUnitStream: Sendable {
     /// million-test report stays at a few dozen megabytes of it, and one under this size
     /// gives nothing back mid-read (each release costs both cores a TLB flush).
     static let releaseStep = 32 << 20
-    /// Called on each thread that reads parts of a report on two cores, before it reads
-    /// (the command line grows that thread's C heap in one step, rather than in hundreds as
-    /// the reading goes).
+    /// Called on each thread that reads a large report (from `parallelThreshold` on, on one
+    /// core or two), before it reads (the command line grows that thread's C heap in one
+    /// step, rather than in hundreds as the reading goes).
     public var prepareReader: (@Sendable () -> Void)? = nil
 
     /// How the test cases of a report are shared out between two cores.
@@ -66,9 +66,11 @@ public struct JUnitStream: Sendable {
         let n = p.count
         var leftover = Leftover()
         var cases = 0, cutOff = false
-        if n >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1, let share = share(p) {
+        if n >= parallelThreshold, UsableCores.count > 1, let share = share(p) {
             (cases, cutOff, leftover.skipped, leftover.parts) = inParts(p, share: share, into: &accumulator, holdSkips: holdSkips, release: release)
         } else {
+            // A large report read by one reader (one core to read it on): prepared as on two.
+            if n >= parallelThreshold { prepareReader?() }
             (cases, cutOff) = scan(p, from: 0, expected: n, claim: { $0 < n ? n : nil }, into: &accumulator, skipped: &leftover.skipped,
                                    holdSkips: holdSkips, release: release)
         }

@@ -8,7 +8,7 @@ enum TwoWaySplit {
     /// Runs `body` once for every index of `weights`: on two cores when there are two and
     /// the weights add up to `threshold` or more, else in order on this one.
     static func forEach(weights: [Int], threshold: Int, _ body: (Int) -> Void) {
-        guard weights.count > 1, weights.reduce(0, +) >= threshold, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+        guard weights.count > 1, weights.reduce(0, +) >= threshold, UsableCores.count > 1 else {
             for index in weights.indices { body(index) }
             return
         }

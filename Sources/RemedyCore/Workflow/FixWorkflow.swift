@@ -25,7 +25,7 @@ public struct FixOptions: Sendable {
     /// cause a rule knows (the first fix included).
     public var maxAttempts = 3
     /// How many findings are tried at once, each in its own worktree (default: the cores).
-    public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public var jobs = UsableCores.count
     /// Verify the first candidates of findings that touch different files together, in
     /// one test run, bisecting when that run fails.
     public var batch = true

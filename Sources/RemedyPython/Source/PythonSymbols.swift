@@ -1,4 +1,5 @@
 import Foundation
+import RemedyCore
 
 /// One symbol of a module, as `remedy symbols` prints it.
 public struct PythonSymbol: Sendable, Equatable {
@@ -171,7 +172,7 @@ public enum PythonSymbols {
     /// The symbols of every Python file under `root`, read on all cores, in path order,
     /// as JSON lines `{"module","path","name","kind","line","container"}`.
     public static func jsonLines(root: String, files: [String]) -> (output: [UInt8], symbols: Int, skipped: [String]) {
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let workers = UsableCores.count
         final class Results: @unchecked Sendable {
             var chunks: [[UInt8]]
             var counts: [Int]
