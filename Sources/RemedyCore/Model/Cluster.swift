@@ -230,7 +230,8 @@ public struct TriageAccumulator {
 
     /// Adds what another accumulator read — the part of a report after this one's — as if
     /// its tests had come here one by one: files, clusters and skip reasons keep the order
-    /// they were first seen in, a test already in a cluster is not counted twice.
+    /// they were first seen in, and a test already in a cluster is counted once (when the
+    /// clusters are made).
     public mutating func merge(_ other: TriageAccumulator) {
         totals.add(other.totals)
         let fileSlots = zip(other.files, other.fileKeys).map { fileSlot($0.path, key: $1) }

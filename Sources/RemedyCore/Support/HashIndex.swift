@@ -64,13 +64,6 @@ struct HashIndex {
         return nil
     }
 
-    /// Room for `entries` in all without growing again (one rehash at most).
-    mutating func reserve(_ entries: Int) {
-        var size = keys.count
-        while entries * 4 > size * 3 { size <<= 1 }
-        if size > keys.count { rehash(size: size) }
-    }
-
     private mutating func grow() { rehash(size: keys.count * 2) }
 
     private mutating func rehash(size: Int) {
