@@ -18,7 +18,7 @@ public struct PythonCallSites: CallSiteScanner {
         // Files come grouped by folder: the last answer is asked first. (Thousands of paths:
         // looked at as UTF-8 bytes, not as characters.)
         var last: (folder: Substring, exists: Bool)? = nil
-        for file in files where file.utf8.count > 3 && file.utf8.reversed().starts(with: "yp.".utf8) {
+        for file in files where file.utf8.reversed().starts(with: "yp.".utf8) {
             if let slash = file.utf8.firstIndex(of: UInt8(ascii: "/")) {
                 let folder = file[..<slash]
                 let exists: Bool
