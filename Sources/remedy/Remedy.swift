@@ -20,7 +20,6 @@ struct Remedy: AsyncParsableCommand {
     static func main() async {
         // A child that exits without reading its input (a plugin) must not kill Remedy.
         signal(SIGPIPE, SIG_IGN)
-        ShippedRules.startLoading(for: Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -62,10 +62,10 @@ struct TriageCommand: AsyncParsableCommand {
         mallopt(M_TOP_PAD, 16 << 20)
         mallopt(M_TRIM_THRESHOLD, 256 << 20)
         mallopt(M_MMAP_THRESHOLD, 32 << 20)
-        // The shipped playbooks were read while the command line was parsed (`ShippedRules`):
-        // the rules are made from them after the reports stream, at once. A user's folders
-        // load on another core while the reports stream — only then: with one core free the
-        // task ran only once awaited, and the wait took what else was queued with it.
+        // The shipped rules come compiled (`ShippedRules`) and are made after the reports
+        // stream, at once. A user's folders (YAML to read) load on another core while the
+        // reports stream — only then: with one core free the task ran only once awaited,
+        // and the wait took what else was queued with it.
         let common = self.common
         let configuration = try RemedyConfiguration.load(repository: root)
         let loading = common.playbooks.isEmpty && configuration.playbooks.isEmpty

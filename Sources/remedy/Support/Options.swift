@@ -26,7 +26,7 @@ struct CommonOptions: ParsableArguments {
     func loadRules(pack: PythonPack, configuration: RemedyConfiguration = RemedyConfiguration()) throws -> [Rule] {
         let shipped = try Embedded.playbooksFolder()
         let rules = try PlaybookLoader(actions: pack.actionRegistry).load(folders: [shipped] + playbooks + configuration.playbooks,
-                                                                          loaded: ShippedRules.loaded(folder: shipped))
+                                                                          loaded: ShippedRules.loaded(folder: shipped, actions: pack.actionRegistry))
         for id in configuration.disabledRules where !rules.contains(where: { $0.id == id }) {
             throw RemedyError.badInput("\(RemedyConfiguration.fileName): disabled-rules names no rule '\(id)' (see remedy playbooks list)")
         }
