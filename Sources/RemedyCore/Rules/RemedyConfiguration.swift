@@ -26,7 +26,8 @@ public struct RemedyConfiguration: Sendable, Equatable {
     /// The repository's configuration; an empty one when there is no file.
     public static func load(repository root: String) throws -> RemedyConfiguration {
         let path = root + "/" + fileName
-        guard let data = FileManager.default.contents(atPath: path) else { return RemedyConfiguration() }
+        // Most repositories have none: asking the system costs less than FileManager failing to read it.
+        guard access(path, F_OK) == 0, let data = FileManager.default.contents(atPath: path) else { return RemedyConfiguration() }
         return try parse(String(decoding: data, as: UTF8.self), file: path, root: root)
     }
 

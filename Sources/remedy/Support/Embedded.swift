@@ -11,8 +11,11 @@ enum Embedded {
     /// (worked out when the binary was built).
     static func playbooksFolder() throws -> String {
         let digest = EmbeddedFiles.playbooksDigest
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("remedy-playbooks-\(digest)").path
-        if FileManager.default.fileExists(atPath: folder + "/.complete") { return folder }
+        // The temporary directory as FileManager finds it ($TMPDIR, else /tmp), as a path:
+        // every command that loads rules asks, and the URL and FileManager were most of it.
+        let temporary = EnvironmentVariable.value("TMPDIR").flatMap { $0.isEmpty ? nil : PathText.standardized($0) } ?? "/tmp"
+        let folder = (temporary.hasSuffix("/") ? temporary : temporary + "/") + "remedy-playbooks-\(digest)"
+        if access(folder + "/.complete", F_OK) == 0 { return folder }
         let staging = folder + ".\(UUID().uuidString.prefix(8))"
         try write(EmbeddedFiles.playbooks, to: staging)
         _ = FileManager.default.createFile(atPath: staging + "/.complete", contents: Data())

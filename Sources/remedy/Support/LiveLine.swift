@@ -17,8 +17,8 @@ final class LiveLine: @unchecked Sendable {
     private var timer: DispatchSourceTimer?
 
     private init() {
-        let environment = ProcessInfo.processInfo.environment
-        enabled = isatty(STDERR_FILENO) != 0 && environment["TERM"] != "dumb" && environment["CI"] == nil
+        // Two variables looked up, not the whole environment copied into a dictionary.
+        enabled = isatty(STDERR_FILENO) != 0 && EnvironmentVariable.value("TERM") != "dumb" && EnvironmentVariable.value("CI") == nil
         if enabled { atexit { LiveLine.shared.finish() } }
     }
 
