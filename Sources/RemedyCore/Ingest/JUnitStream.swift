@@ -571,7 +571,8 @@ extension XMLScanner {
         return nil
     }
 
-    static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
+    /// The first occurrence of `needle` in `bytes` at or after `from` (memchr, then compare).
+    public static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
         bytes.withUnsafeBufferPointer { find(needle, in: $0, from: from) }
     }
 

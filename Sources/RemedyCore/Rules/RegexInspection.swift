@@ -7,7 +7,9 @@ public enum RegexInspection {
     /// The longest run of literal text (at least three bytes) every match must contain.
     public static func requiredLiteral(in pattern: String) -> String? {
         let p = Array(pattern.utf8)
-        if containsTopLevelAlternation(p) || pattern.contains("(?i") || pattern.contains("(?x") { return nil }
+        // (Searched as bytes: Foundation's String.contains goes through NSString.)
+        if containsTopLevelAlternation(p) || XMLScanner.find(Array("(?i".utf8), in: p, from: 0) != nil
+            || XMLScanner.find(Array("(?x".utf8), in: p, from: 0) != nil { return nil }
         var best: [UInt8] = [], run: [UInt8] = []
         func endRun() {
             if run.count > best.count { best = run }
