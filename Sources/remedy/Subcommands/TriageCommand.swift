@@ -83,7 +83,9 @@ struct TriageCommand: AsyncParsableCommand {
             }
             skippedCases += leftover.skipped
             diagnostics += leftover.diagnostics
-            file.releaseInBackground()
+            // On another core, while this one goes on; with one core, the ending process
+            // gives the pages back for less than a thread to do it.
+            if UsableCores.count > 1 || reports.count > 1 { file.releaseInBackground() }
         }
         let skipped = await probe.reveal(TestRun(cases: skippedCases), pack: pack, root: root)
         for testCase in skipped.cases { accumulator.add(testCase) }
