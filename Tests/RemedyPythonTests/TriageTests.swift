@@ -215,6 +215,24 @@ import RemedyTestSupport
         }
     }
 
+    /// A failing test's id is copied from the report into its cause's ids; a name with an
+    /// entity is decoded first, as the whole-report reader decodes it.
+    @Test func idsWithEntitiesAreDecoded() throws {
+        let xml = """
+            <testsuites><testsuite name="pytest" tests="2">\
+            <testcase classname="tests.test_p.TestP" name="test_q[a&amp;b&lt;c]"><failure message="AssertionError: x">t</failure></testcase>\
+            <testcase classname="tests.test_p.TestP" name="test_r[é]"><failure message="AssertionError: x">t</failure></testcase>\
+            </testsuite></testsuites>
+            """
+        let pack = PythonPack(root: "/nonexistent")
+        var accumulator = TriageAccumulator(signatures: pack.signatureMaker)
+        _ = JUnitStream(dialect: pack.dialect).stream(bytes: Array(xml.utf8), source: "p.xml", into: &accumulator, holdSkips: false)
+        let clusters = accumulator.clusters(scanner: nil, root: nil)
+        #expect(clusters.map { Array($0.tests) } == [["tests/test_p.py::TestP::test_q[a&b<c]", "tests/test_p.py::TestP::test_r[é]"]])
+        let whole = Triage(signatures: pack.signatureMaker).clusters(of: try pack.logReader.read(bytes: Array(xml.utf8), source: "p.xml"))
+        #expect(clusters.map(\.tests) == whole.map(\.tests))
+    }
+
     @Test func aCutOffReportIsSaidSo() {
         let bytes = Fixtures.bytes("pytest/grown-xunit1.xml")
         let pack = PythonPack()

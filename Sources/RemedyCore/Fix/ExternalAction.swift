@@ -96,7 +96,7 @@ public struct ExternalAction: Action {
         let payload = PluginRequest(
             action: id, params: request.parameters,
             finding: .init(rule: request.finding.rule.id, exceptionType: cluster.exceptionType, message: cluster.message, hint: cluster.hint,
-                           signature: cluster.signature.hash, tests: cluster.tests, files: cluster.files.map(\.path), frames: cluster.frames,
+                           signature: cluster.signature.hash, tests: Array(cluster.tests), files: cluster.files.map(\.path), frames: cluster.frames,
                            bindings: request.finding.bindings),
             repo: request.root)
         let encoder = JSONEncoder()

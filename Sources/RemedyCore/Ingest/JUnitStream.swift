@@ -419,6 +419,29 @@ public struct JUnitStream: Sendable {
                 prefixes.append(ClassPrefix(tail: tail, whole: nil))
             }
             let names = prefix >= 0 ? prefixes[Int(prefix)] : ClassPrefix()
+            if let tail = names.tail, !(outcome == .skipped && holdSkips) {
+                // Its id copied from the report into its cause's ids, no String made.
+                guard let at = failureAt else { continue }
+                if slot >= pathSpans.count { pathSpans += repeatElement(nil, count: slot + 1 - pathSpans.count) }
+                let span: Swift.Range<Int>
+                if let known = pathSpans[slot] {
+                    span = known
+                } else {
+                    let start = pathBytes.count
+                    pathBytes.append(contentsOf: accumulator.files[slot].path.utf8)
+                    span = start..<pathBytes.count
+                    pathSpans[slot] = span
+                }
+                let name = attributes.name
+                pathBytes.withUnsafeBufferPointer { path in
+                    let file = UnsafeBufferPointer(rebasing: path[span])
+                    accumulator.addPlaced(writingID: { Self.writeID(file: file, tail: tail, name: name, in: p, to: &$0) }, outcome: outcome,
+                                          phase: failures[at].failure.phase, hint: failures[at].failure.hint, fileSlot: slot,
+                                          clusterSlot: outcome.isFailure || outcome == .skipped ? cluster : nil,
+                                          skipReasonSlot: outcome == .skipped ? skipReason : nil)
+                }
+                continue
+            }
             let id: String
             if let tail = names.tail {
                 // The file's path from this part's copy of its bytes: a failing test costs no
@@ -493,6 +516,23 @@ extension JUnitStream {
                 return count
             }
         }
+    }
+
+    /// "file::tail" and the test's name, written into a cause's ids: the name's bytes
+    /// copied from the report unless an entity must be decoded.
+    private static func writeID(file: UnsafeBufferPointer<UInt8>, tail: String, name: Range, in p: UnsafeBufferPointer<UInt8>, to ids: inout TestIDs) {
+        ids.write(file)
+        ids.write(58)
+        ids.write(58)
+        var tail = tail
+        tail.withUTF8 { ids.write($0) }
+        if let base = p.baseAddress, !name.isEmpty, memchr(base + name.start, 38, name.end - name.start) == nil {
+            ids.write(UnsafeBufferPointer(rebasing: p[name.start..<name.end]))
+        } else {
+            var decoded = XMLScanner.decodeOrEmpty(p, name.start, name.end)
+            decoded.withUTF8 { ids.write($0) }
+        }
+        ids.endID()
     }
 
     /// The same hash over a string's UTF-8.

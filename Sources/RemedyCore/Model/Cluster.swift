@@ -21,14 +21,14 @@ public struct Cluster: Codable, Sendable {
     public var hint: String?
     public var phases: [Phase]
     /// Test ids, in the order the run listed them.
-    public var tests: [String]
+    public var tests: TestIDs
     public var outcomes: [String: Int]
     public var files: [FileImpact]
     /// The first test that showed it, and its frames.
     public var example: String
     public var frames: [Frame]
 
-    public init(signature: Signature, exceptionType: String, message: String, hint: String?, phases: [Phase], tests: [String],
+    public init(signature: Signature, exceptionType: String, message: String, hint: String?, phases: [Phase], tests: TestIDs,
                 outcomes: [String: Int], files: [FileImpact], example: String, frames: [Frame]) {
         self.signature = signature
         self.exceptionType = exceptionType
@@ -194,13 +194,21 @@ public struct TriageAccumulator {
     /// a probe found behind it. No `TestCase` is needed.
     public mutating func addPlaced(id: String, outcome: Outcome, phase: Phase, hint: String?,
                                    fileSlot: Int, clusterSlot: Int?, skipReasonSlot: Int?, hidden: String? = nil) {
+        addPlaced(writingID: { $0.append(id) }, outcome: outcome, phase: phase, hint: hint, fileSlot: fileSlot, clusterSlot: clusterSlot,
+                  skipReasonSlot: skipReasonSlot, hidden: hidden)
+    }
+
+    /// The same, the test's id written by `write` into its cluster's ids: a streaming
+    /// reader copies it from the report, and no String is made.
+    mutating func addPlaced(writingID write: (inout TestIDs) -> Void, outcome: Outcome, phase: Phase, hint: String?,
+                            fileSlot: Int, clusterSlot: Int?, skipReasonSlot: Int?, hidden: String? = nil) {
         addOutcome(outcome, fileSlot: fileSlot)
         if let skipReasonSlot {
             skipReasons[skipReasonSlot].tests += 1
             noteSkipFile(reasonSlot: skipReasonSlot, fileSlot: fileSlot)
             if let hidden { noteHidden(reasonSlot: skipReasonSlot, [hidden]) }
         }
-        if let clusterSlot { builders[clusterSlot].add(id: id, outcome: outcome, phase: phase, hint: hint, fileSlot: fileSlot) }
+        if let clusterSlot { builders[clusterSlot].add(writingID: write, outcome: outcome, phase: phase, hint: hint, fileSlot: fileSlot) }
     }
 
     /// The slot of a skip reason, made (with no test yet) on first sight.
@@ -313,16 +321,16 @@ struct ClusterBuilder {
     let firstFailure: Failure
     var hint: String?
     var phases: [Phase]
-    /// The tests as they came. A test reported twice (by a log, or by two parts of a
-    /// report) is counted once, its first time, when the cluster is made: looking each id
-    /// up as it came cost a table lookup per failing test.
+    /// The tests as they came, and their ids (the same positions). A test reported twice
+    /// (by a log, or by two parts of a report) is counted once, its first time, when the
+    /// cluster is made: looking each id up as it came cost a table lookup per failing test.
     var entries: [Entry] = []
+    var ids = TestIDs()
     var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
     let frames: [Frame]
 
-    /// One test: its id, the id's hash, its file's slot, outcome and phase.
+    /// One test: its id's hash, its file's slot, outcome and phase.
     struct Entry {
-        var id: String
         var hash: UInt64
         var file: Int32
         var outcome: Outcome
@@ -342,8 +350,10 @@ struct ClusterBuilder {
         frames = failure.frames
     }
 
-    mutating func add(id: String, outcome: Outcome, phase: Phase, hint: String?, fileSlot: Int) {
-        entries.append(Entry(id: id, hash: JUnitStream.hash(id), file: Int32(truncatingIfNeeded: fileSlot), outcome: outcome, phase: phase))
+    /// A test whose id `write` adds to `ids`.
+    mutating func add(writingID write: (inout TestIDs) -> Void, outcome: Outcome, phase: Phase, hint: String?, fileSlot: Int) {
+        write(&ids)
+        entries.append(Entry(hash: ids.hash(ids.count - 1), file: Int32(truncatingIfNeeded: fileSlot), outcome: outcome, phase: phase))
         outcomes[outcome.index] += 1
         if !phases.contains(phase) { phases.append(phase) }
         if self.hint == nil { self.hint = hint }
@@ -352,6 +362,7 @@ struct ClusterBuilder {
     /// Adds another builder's tests after this one's, its file slots mapped to this one's.
     mutating func absorb(_ other: ClusterBuilder, fileSlots: [Int]) {
         entries.reserveCapacity(entries.count + other.entries.count)
+        ids.append(contentsOf: other.ids)
         for var entry in other.entries {
             entry.file = Int32(truncatingIfNeeded: fileSlots[Int(entry.file)])
             entries.append(entry)
@@ -361,41 +372,42 @@ struct ClusterBuilder {
         if hint == nil { hint = other.hint }
     }
 
-    /// The tests each once, the first time they came; nil when none came twice.
-    private func firstTimes() -> [Entry]? {
+    /// The positions of the tests each once, the first time they came; nil when none
+    /// came twice.
+    private func firstTimes() -> [Int]? {
         var seen = HashIndex(capacity: entries.count)
         var repeated: [Int] = []
-        // (By index: a copy of each entry would retain its id.)
         for at in entries.indices {
             guard let known = seen.insertIfAbsent(entries[at].hash, at) else { continue }
             // Two ids with one hash are two tests; the same id seen before is a repeat.
-            let entry = entries[at]
-            if entries[known].id == entry.id || entries[..<at].contains(where: { $0.hash == entry.hash && $0.id == entry.id }) {
+            let hash = entries[at].hash
+            if ids.same(known, at) || entries[..<at].indices.contains(where: { entries[$0].hash == hash && ids.same($0, at) }) {
                 repeated.append(at)
             }
         }
         guard !repeated.isEmpty else { return nil }
-        var kept = entries
+        var kept = Array(entries.indices)
         for at in repeated.reversed() { kept.remove(at: at) }
         return kept
     }
 
     func cluster(files: [(path: String, totals: Totals)]) -> Cluster {
-        var entries = self.entries, outcomes = self.outcomes, phases = self.phases
+        var entries = self.entries, ids = self.ids, outcomes = self.outcomes, phases = self.phases
         if let kept = firstTimes() {
             // Counted again without the repeats.
-            entries = kept
+            entries = kept.map { self.entries[$0] }
+            ids = self.ids.selecting(kept)
             outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
             phases = [firstFailure.phase]
-            for entry in kept {
+            for entry in entries {
                 outcomes[entry.outcome.index] += 1
                 if !phases.contains(entry.phase) { phases.append(entry.phase) }
             }
         }
         var counts: [String: Int] = [:]
         for (n, outcome) in Outcome.allCases.enumerated() where outcomes[n] > 0 { counts[outcome.rawValue] = outcomes[n] }
-        return Cluster(signature: signature, exceptionType: exceptionType, message: message, hint: hint, phases: phases, tests: entries.map(\.id),
-                       outcomes: counts, files: Self.fileImpacts(entries, files: files), example: entries.first?.id ?? "", frames: frames)
+        return Cluster(signature: signature, exceptionType: exceptionType, message: message, hint: hint, phases: phases, tests: ids,
+                       outcomes: counts, files: Self.fileImpacts(entries, files: files), example: ids.first ?? "", frames: frames)
     }
 
     /// Each file's tests, files in the order their first test came: counted here, once,

@@ -33,7 +33,7 @@ public struct TriageReport: Codable, Sendable {
         public var message: String
         public var hint: String?
         public var signature: Signature
-        public var tests: [String]
+        public var tests: TestIDs
         public var phases: [Phase]
         public var files: [FileImpact]
         public var callSites: Int

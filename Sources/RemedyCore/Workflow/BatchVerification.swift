@@ -43,7 +43,7 @@ extension FixWorkflow {
         guard let reproduced = try? await timedRun(tests: files, in: head.root) else { return [:] }
         let before = await reveal(reproduced.run, in: head.root)
         let reproducible = prepared.filter { made in
-            if case .notReproduced = Verdict.decide(targets: made.finding.cluster.tests, before: before, after: before,
+            if case .notReproduced = Verdict.decide(targets: Array(made.finding.cluster.tests), before: before, after: before,
                                                     signatures: pack.signatureMaker, cause: made.finding.cluster.signature).0 { return false }
             return true
         }
@@ -110,9 +110,9 @@ extension FixWorkflow {
             if !Verdict.unskipped(targets: group.flatMap(\.finding.cluster.tests), before: everyBefore, after: after).isEmpty { split = "did not verify them all" }
             for made in group {
                 let guarded = withGuards(before, made.guards)
-                let (verdict, changes) = Verdict.decide(targets: made.finding.cluster.tests, before: guarded, after: after,
+                let (verdict, changes) = Verdict.decide(targets: Array(made.finding.cluster.tests), before: guarded, after: after,
                                                         signatures: pack.signatureMaker, cause: made.finding.cluster.signature)
-                let unmasked = Verdict.unmasked(targets: made.finding.cluster.tests, before: guarded, after: after, signatures: pack.signatureMaker)
+                let unmasked = Verdict.unmasked(targets: Array(made.finding.cluster.tests), before: guarded, after: after, signatures: pack.signatureMaker)
                 // Unmasked tests may be any candidate's doing: the one-by-one path tells.
                 if !verdict.isFixed || !unmasked.isEmpty || report.timedOut { split = "did not verify them all" }
                 outcomes.append((made, verdict, changes))
@@ -138,7 +138,7 @@ extension FixWorkflow {
                                   diffHash: String(SHA256.hex(commit.diff).prefix(12)), seconds: (ContinuousClock.now - made.started).seconds)
             let result = FindingResult(number: made.finding.number, rule: made.finding.rule.id, ruleTitle: made.finding.rule.title,
                                        signature: made.finding.cluster.signature, exceptionType: made.finding.cluster.exceptionType,
-                                       message: made.finding.cluster.message, tests: made.finding.cluster.tests,
+                                       message: made.finding.cluster.message, tests: Array(made.finding.cluster.tests),
                                        attempts: [attempt], branch: nil, branchStatus: nil, patchFile: nil, applied: false)
             say("finding \(made.finding.number): \(made.finding.rule.id) — strategy \(made.strategy.id): \(verdict.label) (in the joint run)")
             trials[made.index] = Trial(result: result, winner: commit, review: nil)

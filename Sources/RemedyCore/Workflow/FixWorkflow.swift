@@ -280,7 +280,7 @@ public final class FixWorkflow: @unchecked Sendable {
         let count = finding.cluster.tests.count
         say("finding \(finding.number): \(finding.rule.id) — \(finding.cluster.exceptionType): \(finding.cluster.message)\(count > 0 ? " (\(count) test\(count == 1 ? "" : "s"))" : "")")
         var result = FindingResult(number: finding.number, rule: finding.rule.id, ruleTitle: finding.rule.title, signature: finding.cluster.signature,
-                                   exceptionType: finding.cluster.exceptionType, message: finding.cluster.message, tests: finding.cluster.tests,
+                                   exceptionType: finding.cluster.exceptionType, message: finding.cluster.message, tests: Array(finding.cluster.tests),
                                    attempts: [], branch: nil, branchStatus: nil, patchFile: nil, applied: false)
         var review: CandidateCommit? = nil
         var reproduced: TestRun? = nil
@@ -473,7 +473,7 @@ public final class FixWorkflow: @unchecked Sendable {
             reproduced = before
         }
         // A failure that does not reproduce is reported so (flaky, or fixed already), never "fixed".
-        let (unfixed, unchanged) = Verdict.decide(targets: finding.cluster.tests, before: before, after: before, signatures: pack.signatureMaker, cause: finding.cluster.signature)
+        let (unfixed, unchanged) = Verdict.decide(targets: Array(finding.cluster.tests), before: before, after: before, signatures: pack.signatureMaker, cause: finding.cluster.signature)
         if case .notReproduced = unfixed {
             return (Attempt(strategy: strategy.id, action: action.id, applicability: applicability, title: nil, notes: [], verdict: .notReproduced,
                             changes: unchanged, diff: nil, diffHash: nil, seconds: (ContinuousClock.now - started).seconds), nil)
@@ -504,7 +504,7 @@ public final class FixWorkflow: @unchecked Sendable {
         }
         var after = await reveal(afterReport.run, in: candidate.root)
         let guarded = withGuards(before, guards)
-        var (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: guarded, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
+        var (verdict, changes) = Verdict.decide(targets: Array(finding.cluster.tests), before: guarded, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
         var allChanged = changed
         var combined = fix
         // The fix moved the failure on to another cause a rule knows: fix that too, on top,
@@ -512,7 +512,7 @@ public final class FixWorkflow: @unchecked Sendable {
         var seen: Set<String> = [finding.cluster.signature.hash]
         var chained = 1
         while case .improved = verdict, chained < options.maxAttempts, !afterReport.timedOut {
-            guard let next = try await chain(after: after, targets: finding.cluster.tests, seen: &seen, root: candidate.root) else { break }
+            guard let next = try await chain(after: after, targets: Array(finding.cluster.tests), seen: &seen, root: candidate.root) else { break }
             chained += 1
             allChanged = Array(Set(allChanged).union(next.changed)).sorted()
             combined = Fix(title: combined.title, edits: combined.edits + next.fix.edits, applicability: min(combined.applicability, next.fix.applicability),
@@ -520,10 +520,10 @@ public final class FixWorkflow: @unchecked Sendable {
             say("  the failure moved on to \(next.cause); verifying: \(next.fix.title)")
             afterReport = try await timedRun(tests: runFiles, in: candidate.root)
             after = await reveal(afterReport.run, in: candidate.root)
-            (verdict, changes) = Verdict.decide(targets: finding.cluster.tests, before: guarded, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
+            (verdict, changes) = Verdict.decide(targets: Array(finding.cluster.tests), before: guarded, after: after, signatures: pack.signatureMaker, cause: finding.cluster.signature)
         }
         if afterReport.timedOut { verdict = .rejected("the test run timed out after the fix") }
-        let unmasked = Verdict.unmasked(targets: finding.cluster.tests, before: guarded, after: after, signatures: pack.signatureMaker)
+        let unmasked = Verdict.unmasked(targets: Array(finding.cluster.tests), before: guarded, after: after, signatures: pack.signatureMaker)
         if !unmasked.isEmpty { say("  unmasked: \(unmasked.count) skipped test\(unmasked.count == 1 ? "" : "s") now run and fail (\(unmasked[0].cause))") }
         let message = commitMessage(fix: combined, finding: finding, changes: changes, verdict: verdict)
         let commit = try candidate.commit(paths: allChanged, message: message)
@@ -682,7 +682,7 @@ extension FixWorkflow {
         var number = 0
         for finding in findings(for: testRun).findings {
             var entry = PlannedFinding(number: finding.number, rule: finding.rule.id, signature: finding.cluster.signature, exceptionType: finding.cluster.exceptionType,
-                                       message: finding.cluster.message, tests: finding.cluster.tests, strategy: nil, applicability: nil, title: nil,
+                                       message: finding.cluster.message, tests: Array(finding.cluster.tests), strategy: nil, applicability: nil, title: nil,
                                        notes: [], diff: nil, refusals: [])
             for strategy in finding.rule.strategies {
                 guard let action = strategy.resolve(in: pack.actionRegistry) else { continue }
