@@ -419,29 +419,6 @@ public struct JUnitStream: Sendable {
                 prefixes.append(ClassPrefix(tail: tail, whole: nil))
             }
             let names = prefix >= 0 ? prefixes[Int(prefix)] : ClassPrefix()
-            if let tail = names.tail, !(outcome == .skipped && holdSkips) {
-                // Its id copied from the report into its cause's ids, no String made.
-                guard let at = failureAt else { continue }
-                if slot >= pathSpans.count { pathSpans += repeatElement(nil, count: slot + 1 - pathSpans.count) }
-                let span: Swift.Range<Int>
-                if let known = pathSpans[slot] {
-                    span = known
-                } else {
-                    let start = pathBytes.count
-                    pathBytes.append(contentsOf: accumulator.files[slot].path.utf8)
-                    span = start..<pathBytes.count
-                    pathSpans[slot] = span
-                }
-                let name = attributes.name
-                pathBytes.withUnsafeBufferPointer { path in
-                    let file = UnsafeBufferPointer(rebasing: path[span])
-                    accumulator.addPlaced(writingID: { Self.writeID(file: file, tail: tail, name: name, in: p, to: &$0) }, outcome: outcome,
-                                          phase: failures[at].failure.phase, hint: failures[at].failure.hint, fileSlot: slot,
-                                          clusterSlot: outcome.isFailure || outcome == .skipped ? cluster : nil,
-                                          skipReasonSlot: outcome == .skipped ? skipReason : nil)
-                }
-                continue
-            }
             let id: String
             if let tail = names.tail {
                 // The file's path from this part's copy of its bytes: a failing test costs no
@@ -455,6 +432,19 @@ public struct JUnitStream: Sendable {
                     pathBytes.append(contentsOf: accumulator.files[slot].path.utf8)
                     span = start..<pathBytes.count
                     pathSpans[slot] = span
+                }
+                if !(outcome == .skipped && holdSkips) {
+                    // Its id copied from the report into its cause's ids: no String is made.
+                    guard let at = failureAt else { continue }
+                    let name = attributes.name
+                    pathBytes.withUnsafeBufferPointer { path in
+                        let file = UnsafeBufferPointer(rebasing: path[span])
+                        accumulator.addPlaced(writingID: { Self.writeID(file: file, tail: tail, name: name, in: p, to: &$0) }, outcome: outcome,
+                                              phase: failures[at].failure.phase, hint: failures[at].failure.hint, fileSlot: slot,
+                                              clusterSlot: outcome.isFailure || outcome == .skipped ? cluster : nil,
+                                              skipReasonSlot: outcome == .skipped ? skipReason : nil)
+                    }
+                    continue
                 }
                 id = pathBytes.withUnsafeBufferPointer { Self.joinID(file: UnsafeBufferPointer(rebasing: $0[span]), tail: tail, name: attributes.name, in: p) }
             } else if let whole = names.whole {
