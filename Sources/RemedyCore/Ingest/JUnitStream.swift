@@ -487,25 +487,12 @@ extension JUnitStream {
         return nil
     }
 
-    /// "file::tail" and the test's name, in one allocation: the name's bytes copied from
-    /// the report unless an entity must be decoded.
+    /// The same id as a String, for a skip held for the probe: written as `writeID` writes
+    /// a failing test's.
     private static func joinID(file: UnsafeBufferPointer<UInt8>, tail: String, name: Range, in p: UnsafeBufferPointer<UInt8>) -> String {
-        guard let base = p.baseAddress, !name.isEmpty, memchr(base + name.start, 38, name.end - name.start) == nil else {
-            return String(decoding: file, as: UTF8.self) + "::" + tail + XMLScanner.decodeOrEmpty(p, name.start, name.end)
-        }
-        var tail = tail
-        return tail.withUTF8 { tail in
-            let count = file.count + 2 + tail.count + (name.end - name.start)
-            return String(unsafeUninitializedCapacity: count) { out in
-                guard let at = out.baseAddress else { return 0 }
-                var end = at
-                if let bytes = file.baseAddress { end.initialize(from: bytes, count: file.count); end += file.count }
-                end[0] = 58; end[1] = 58; end += 2
-                if let bytes = tail.baseAddress { end.initialize(from: bytes, count: tail.count); end += tail.count }
-                end.initialize(from: base + name.start, count: name.end - name.start)
-                return count
-            }
-        }
+        var ids = TestIDs()
+        writeID(file: file, tail: tail, name: name, in: p, to: &ids)
+        return ids[0]
     }
 
     /// "file::tail" and the test's name, written into a cause's ids: the name's bytes

@@ -376,19 +376,19 @@ struct ClusterBuilder {
     /// came twice.
     private func firstTimes() -> [Int]? {
         var seen = HashIndex(capacity: entries.count)
-        var repeated: [Int] = []
+        var kept: [Int] = []
+        kept.reserveCapacity(entries.count)
         for at in entries.indices {
-            guard let known = seen.insertIfAbsent(entries[at].hash, at) else { continue }
-            // Two ids with one hash are two tests; the same id seen before is a repeat.
-            let hash = entries[at].hash
-            if ids.same(known, at) || entries[..<at].indices.contains(where: { entries[$0].hash == hash && ids.same($0, at) }) {
-                repeated.append(at)
+            if let known = seen.insertIfAbsent(entries[at].hash, at) {
+                // Two ids with one hash are two tests; the same id seen before is a repeat.
+                let hash = entries[at].hash
+                if ids.same(known, at) || entries[..<at].indices.contains(where: { entries[$0].hash == hash && ids.same($0, at) }) { continue }
             }
+            kept.append(at)
         }
-        guard !repeated.isEmpty else { return nil }
-        var kept = Array(entries.indices)
-        for at in repeated.reversed() { kept.remove(at: at) }
-        return kept
+        // (Kept as they are checked: removing each repeat from a full list cost a move of
+        // the list's tail per repeat, quadratic when a report is given twice.)
+        return kept.count < entries.count ? kept : nil
     }
 
     func cluster(files: [(path: String, totals: Totals)]) -> Cluster {
