@@ -4,9 +4,11 @@ import Glibc
 /// files, where a missing one must cost no more than a failed `open`.
 public enum FileBytes {
     /// The file's bytes; nil when it is missing, not a regular file, or larger than `limit`.
+    /// A file that gives no size (/proc's) is read to its end.
     public static func read(_ path: String, limit: Int) -> [UInt8]? {
         guard let (descriptor, size) = openRegular(path) else { return nil }
         defer { close(descriptor) }
+        if size == 0 { return readToEnd(descriptor, limit: limit) }
         guard size <= limit else { return nil }
         var failed = false
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, filled in
@@ -19,6 +21,19 @@ public enum FileBytes {
             }
         }
         return failed ? nil : bytes
+    }
+
+    /// What is left to read of `descriptor`, a page at a time; nil past `limit` or on an error.
+    private static func readToEnd(_ descriptor: Int32, limit: Int) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        var page = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let got = page.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
+            if got < 0, errno == EINTR { continue }
+            if got < 0 || bytes.count + got > limit { return nil }
+            if got == 0 { return bytes }
+            bytes += page[..<got]
+        }
     }
 
     /// A regular file opened for reading, and its size; nil when it cannot be opened or is
