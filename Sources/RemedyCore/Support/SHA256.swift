@@ -14,11 +14,17 @@ public enum SHA256 {
 
     /// The digest of `bytes` as 64 lowercase hex digits.
     public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        digest(Array(bytes)).map { byte in
-            let s = String(byte, radix: 16)
-            return s.count == 1 ? "0" + s : s
-        }.joined()
+        let digest = digest(Array(bytes))
+        return String(unsafeUninitializedCapacity: digest.count * 2) { text in
+            for (k, byte) in digest.enumerated() {
+                text[2 * k] = hexDigits[Int(byte >> 4)]
+                text[2 * k + 1] = hexDigits[Int(byte & 0x0f)]
+            }
+            return digest.count * 2
+        }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     public static func hex(_ string: String) -> String { hex(Array(string.utf8)) }
 
