@@ -105,10 +105,13 @@ public struct PytestDialect: ResultsDialect {
             return startsUppercase(UnsafeBufferPointer(rebasing: bytes[start..<end]))
         }
         if startsClass(0) { return bytes.count }
+        // From dot to dot (memchr: this runs once per class name, thousands in a large report).
+        guard let base = bytes.baseAddress else { return bytes.count }
         var at = 0
-        while at < bytes.count {
-            if bytes[at] == UInt8(ascii: "."), startsClass(at + 1) { return at }
-            at += 1
+        while at < bytes.count, let found = memchr(base + at, Int32(UInt8(ascii: ".")), bytes.count - at) {
+            let dot = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if startsClass(dot + 1) { return dot }
+            at = dot + 1
         }
         return bytes.count
     }

@@ -14,17 +14,25 @@ public struct PythonCallSites: CallSiteScanner {
         guard !scannable.isEmpty else { return counts }
         // A report read away from its repository names files that are not here: one look
         // per top folder rather than a failed open per file.
-        var folderExists: [Substring: Bool] = [:]
+        var folderExists: [String: Bool] = [:]
         // Files come grouped by folder: the last answer is asked first. (Thousands of paths:
         // looked at as UTF-8 bytes, not as characters.)
-        var last: (folder: Substring, exists: Bool)? = nil
-        for file in files where file.utf8.reversed().starts(with: "yp.".utf8) {
-            if let slash = file.utf8.firstIndex(of: UInt8(ascii: "/")) {
-                let folder = file[..<slash]
+        var last: (folder: String, exists: Bool)? = nil
+        for var file in files {
+            let look = file.withUTF8 { path -> (isPython: Bool, folder: Int?, sameAsLast: Bool) in
+                guard path.count >= 3, path[path.count - 3] == UInt8(ascii: "."), path[path.count - 2] == UInt8(ascii: "p"),
+                      path[path.count - 1] == UInt8(ascii: "y") else { return (false, nil, false) }
+                guard let slash = path.firstIndex(of: UInt8(ascii: "/")) else { return (true, nil, false) }
+                guard var folder = last?.folder, folder.utf8.count == slash else { return (true, slash, false) }
+                return (true, slash, folder.withUTF8 { memcmp($0.baseAddress!, path.baseAddress!, slash) == 0 })
+            }
+            guard look.isPython else { continue }
+            if let slash = look.folder {
                 let exists: Bool
-                if let last, last.folder.utf8.elementsEqual(folder.utf8) {
+                if look.sameAsLast, let last {
                     exists = last.exists
                 } else {
+                    let folder = String(file.utf8.prefix(slash))!
                     exists = folderExists[folder] ?? (access(root + "/" + folder, F_OK) == 0)
                     folderExists[folder] = exists
                     last = (folder, exists)
