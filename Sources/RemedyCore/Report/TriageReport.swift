@@ -292,36 +292,55 @@ extension TriageReport {
             for k in 0..<5 { widths[k + 1] = max(widths[k + 1], digits(numbers[5 * row + k])) }
             widths[6] = max(widths[6], TextTable.width(statuses[row]))
         }
-        var out: [UInt8] = []
-        out.reserveCapacity((widths.reduce(0, +) + 15) * (files.count + 1))
-        func blanks(_ count: Int) { if count > 0 { out.append(contentsOf: repeatElement(32, count: count)) } }
-        func write(_ n: Int) {
-            if n < 0 { out.append(45) }
-            var magnitude = n.magnitude
-            out.append(contentsOf: repeatElement(48, count: digits(n) - (n < 0 ? 1 : 0)))
-            var at = out.count - 1
-            repeat { out[at] = UInt8(48 + magnitude % 10); magnitude /= 10; at -= 1 } while magnitude > 0
-        }
-        out.append(contentsOf: "  ".utf8)
-        for (k, name) in header.enumerated() {
-            if k > 0 { blanks(2) }
-            if (1...5).contains(k) { blanks(widths[k] - TextTable.width(name)) }
-            out.append(contentsOf: name.utf8)
-            if k == 0 { blanks(widths[0] - TextTable.width(name)) }
-        }
+        // Written into the text's own bytes: a generic append of repeated blanks cost more
+        // than the rest of a row. At most a line's cells, blanks and separators per row.
+        var capacity = 2 + header.reduce(0) { $0 + $1.utf8.count } + widths.reduce(0, +) + 2 * widths.count
         for row in files.indices {
-            out.append(10)
-            out.append(contentsOf: "  ".utf8)
-            out.append(contentsOf: files[row].utf8)
-            blanks(widths[0] - fileWidths[row])
-            for k in 0..<5 {
-                let n = numbers[5 * row + k]
-                blanks(2 + widths[k + 1] - digits(n))
-                write(n)
-            }
-            if !statuses[row].isEmpty { blanks(2); out.append(contentsOf: statuses[row].utf8) }
+            capacity += 2 + files[row].utf8.count + max(0, widths[0] - fileWidths[row]) + (widths[1...5].reduce(0, +) + 10) + 2 + statuses[row].utf8.count + 1
         }
-        return String(decoding: out, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: capacity) { out in
+            var at = 0
+            func put(_ text: String) {
+                var text = text
+                text.withUTF8 { bytes in
+                    guard let from = bytes.baseAddress else { return }
+                    (out.baseAddress! + at).update(from: from, count: bytes.count)
+                    at += bytes.count
+                }
+            }
+            func blanks(_ count: Int) {
+                guard count > 0 else { return }
+                (out.baseAddress! + at).update(repeating: 32, count: count)
+                at += count
+            }
+            func write(_ n: Int) {
+                if n < 0 { out[at] = UInt8(ascii: "-"); at += 1 }
+                var magnitude = n.magnitude
+                var end = at + digits(n) - (n < 0 ? 1 : 0)
+                at = end
+                repeat { end -= 1; out[end] = UInt8(48 + magnitude % 10); magnitude /= 10 } while magnitude > 0
+            }
+            blanks(2)
+            for (k, name) in header.enumerated() {
+                if k > 0 { blanks(2) }
+                if (1...5).contains(k) { blanks(widths[k] - TextTable.width(name)) }
+                put(name)
+                if k == 0 { blanks(widths[0] - TextTable.width(name)) }
+            }
+            for row in files.indices {
+                out[at] = 10; at += 1
+                blanks(2)
+                put(files[row])
+                blanks(widths[0] - fileWidths[row])
+                for k in 0..<5 {
+                    let n = numbers[5 * row + k]
+                    blanks(2 + widths[k + 1] - digits(n))
+                    write(n)
+                }
+                if !statuses[row].isEmpty { blanks(2); put(statuses[row]) }
+            }
+            return at
+        }
     }
 
     private func markdown() -> String {
