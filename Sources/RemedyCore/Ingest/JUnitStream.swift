@@ -86,7 +86,7 @@ public struct JUnitStream: Sendable {
         let cut = { (from: Int, before: Int) in Self.cutPoint(p, from: from, before: before) }
         switch sharing {
         case let .asTheyRead(step, smallest):
-            return ReadingShare(starts: [0], count: p.count, step: step, smallest: smallest, cut: cut)
+            return ReadingShare(starts: [0], count: p.count, step: step, smallest: smallest, patience: .standard, cut: cut)
         case let .fixedParts(count):
             var starts = [0]
             for k in 1..<max(count, 1) {
@@ -135,6 +135,7 @@ public struct JUnitStream: Sendable {
                                                                         skipped: &read.skipped, holdSkips: holdSkips, release: release)
                                 read.accumulator = part
                             }
+                            share.finish(index)
                             mine.append(read)
                         }
                         reads[reader] = mine
