@@ -70,6 +70,15 @@ private let attributeTemplates = TemplateList([
         }
     }
 
+    /// The byte search finds the first line that splitting the Characters at "\n" finds,
+    /// "\r\n" (one Character) included.
+    @Test func firstLinesAreWhatTheCharacterSplitGives() {
+        for message in ["", "x", "\n", "a\nb", "a\r\nb\nc", "a\rb\nc", "\r\n", "é\u{301}\nx", "a\n\u{301}b", "\u{1F600}\n\n", "line\r\n"] {
+            let split = message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            #expect(SignatureMaker.firstLine(message) == split, "\(Array(message.unicodeScalars))")
+        }
+    }
+
     @Test func onlyTheFirstLineCounts() {
         let a = maker.signature(for: Failure(exceptionType: "AssertionError", message: "assert x == 1\n+  where x = 2", phase: .call))
         let b = maker.signature(for: Failure(exceptionType: "AssertionError", message: "assert x == 1\n+  where x = 3", phase: .call))

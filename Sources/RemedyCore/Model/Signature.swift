@@ -161,8 +161,20 @@ public struct SignatureMaker: Sendable {
         return plain(first) && plain(last) ? line : line.trimmingCharacters(in: .whitespaces)
     }
 
+    /// The message up to its first line end, as splitting its Characters at "\n" gives it
+    /// (frozen with v1): found as a byte; a "\r\n" (one Character, not split there) is left
+    /// to the Character split.
+    static func firstLine(_ message: String) -> String {
+        let bytes = message.utf8
+        guard let newline = bytes.firstIndex(of: 10) else { return message }
+        if newline > bytes.startIndex, bytes[bytes.index(before: newline)] == 13 {
+            return message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        }
+        return String(message[..<newline])
+    }
+
     public func signature(for failure: Failure) -> Signature {
-        let firstLine = failure.message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let firstLine = Self.firstLine(failure.message)
         let trimmed = Self.trimmingWhitespace(firstLine)
         if failure.phase != .skip, let known = templates.template(exceptionType: failure.exceptionType, message: trimmed) {
             return Signature(kind: failure.exceptionType, template: known.template, parameters: known.parameters)
