@@ -11,6 +11,13 @@ import RemedyTestSupport
         #expect(UsableCores.allowedCount(status: "Cpus_allowed_list:\t3-1\n") == nil)
         #expect(UsableCores.allowedCount(status: "Cpus_allowed_list:\tx\n") == nil)
         #expect(UsableCores.allowedCount(status: "Name:\tx\n") == nil)
+        #expect(UsableCores.allowedCount(status: "Cpus_allowed_list:\t 0-1 \n") == 2)
+        #expect(UsableCores.allowedCount(status: "Cpus_allowed_list:\t0-1") == 2)
+        #expect(UsableCores.allowedCount(status: "XCpus_allowed_list:\t0\n") == nil)
+        #expect(UsableCores.allowedCount(status: "Cpus_allowed_list:\t\n") == nil)
+        #expect(UsableCores.allowedCount(status: "Cpus_allowed_list:\t0-1-2\n") == nil)
+        #expect(UsableCores.allowedCount(status: "Cpus_allowed_list:\t1 2\n") == nil)
+        #expect(UsableCores.allowedCount(status: "Cpus_allowed_list:\t0-1,,4\n") == 3)
     }
 
     /// A process held to one core (taskset, as a container's cpuset would) counts one,

@@ -18,25 +18,63 @@ public enum UsableCores {
         return min(allowed, active)
     }
 
-    /// The CPUs of "Cpus_allowed_list:" in a /proc status ("0-3,6" is 5), or nil.
+    /// The CPUs of "Cpus_allowed_list:" in a /proc status ("0-3,6" is 5), or nil. Read as
+    /// bytes: splitting the status's Characters into lines cost more than the rest of it.
     static func allowedCount(status: String) -> Int? {
-        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) else { return nil }
-        var count = 0
-        for range in line.dropFirst("Cpus_allowed_list:".count).split(separator: ",") {
-            let bounds = range.split(separator: "-").map { Int(trimmed($0)) }
-            switch bounds.count {
-            case 1: guard bounds[0] != nil else { return nil }; count += 1
-            case 2: guard let low = bounds[0], let high = bounds[1], high >= low else { return nil }; count += high - low + 1
-            default: return nil
+        var status = status
+        return status.withUTF8 { bytes -> Int? in
+            let key = Array("Cpus_allowed_list:".utf8)
+            var start = 0
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                if end - start >= key.count, bytes[start..<(start + key.count)].elementsEqual(key) {
+                    return count(list: bytes[(start + key.count)..<end])
+                }
+                start = end + 1
             }
+            return nil
         }
-        return count > 0 ? count : nil
     }
 
-    /// `text` without the blanks (spaces, tabs; not line ends) at either end.
-    private static func trimmed(_ text: Substring) -> Substring {
-        let blank = { (character: Character) in character.isWhitespace && !character.isNewline }
-        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
-        return text[first...last]
+    /// The CPUs a list such as "0-3,6" names, or nil when it is not one. A plain loop: a
+    /// split into slices would have the runtime look up the slices' types and conformances
+    /// the first time (more than all of this).
+    private static func count(list: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        var count = 0
+        // The range being read: its numbers so far, and the one being read (nil: none yet).
+        var bounds: [Int] = [], number: Int? = nil, blankAfter = false
+        func endNumber() -> Bool {
+            guard let value = number else { return true }
+            bounds.append(value); number = nil; blankAfter = false
+            return true
+        }
+        func endRange() -> Bool {
+            _ = endNumber()
+            defer { bounds = [] }
+            switch bounds.count {
+            case 0: return true // an empty range (",,"), as a split leaves it out
+            case 1: count += 1; return true
+            case 2: guard bounds[1] >= bounds[0] else { return false }; count += bounds[1] - bounds[0] + 1; return true
+            default: return false
+            }
+        }
+        for byte in list {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard !blankAfter, (number ?? 0) < Int.max / 10 - 9 else { return nil }
+                number = (number ?? 0) * 10 + Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                if number != nil { blankAfter = true }
+            case UInt8(ascii: "-"):
+                guard number != nil else { return nil }
+                _ = endNumber()
+            case UInt8(ascii: ","):
+                guard endRange() else { return nil }
+            default:
+                return nil
+            }
+        }
+        guard endRange() else { return nil }
+        return count > 0 ? count : nil
     }
 }
