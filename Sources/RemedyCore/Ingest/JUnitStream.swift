@@ -192,9 +192,11 @@ public struct JUnitStream: Sendable {
         guard let base = p.baseAddress else { return (0, false) }
         let n = p.count
         // Room for a class per 256 bytes of report (pytest's reports hold about one per 500),
-        // reserved rather than grown: growing copies every class into fresh pages each time
-        // (and rehashes the index), and pages reserved but never used cost nothing.
-        var classIndex = HashIndex(capacity: max(4096, expected / 512)), classes: [ClassEntry] = []
+        // reserved rather than grown: growing copies every class into fresh pages each time,
+        // and pages reserved but never used cost nothing. The index, though, grows from
+        // small: its lookups land anywhere in it, and one sized for the report (65,536
+        // buckets for 17,500 classes) kept half as many in the cache (one core -3.5 to -8%).
+        var classIndex = HashIndex(capacity: 4096), classes: [ClassEntry] = []
         classes.reserveCapacity(max(1024, expected / 256))
         var prefixes: [ClassPrefix] = []
         // File slots by the hash of the class-name bytes (and file attribute) that name the file.
