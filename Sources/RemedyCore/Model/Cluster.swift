@@ -127,7 +127,7 @@ public struct TriageAccumulator {
         let signature = signatures.signature(for: failure)
         if builderIndex[signature.hash] == nil {
             builderIndex[signature.hash] = builders.count
-            builders.append(ClusterBuilder(signature: signature, failure: failure, message: Self.firstLine(warning.message)))
+            builders.append(ClusterBuilder(signature: signature, failure: failure, message: SignatureMaker.firstLine(warning.message)))
         }
     }
 
@@ -156,7 +156,7 @@ public struct TriageAccumulator {
     /// The slot of the cluster a failure (or skip) belongs to, made on first sight; the
     /// signature is computed once per exception type and first line.
     public mutating func clusterSlot(for failure: Failure) -> Int {
-        let firstLine = Self.firstLine(failure.message)
+        let firstLine = SignatureMaker.firstLine(failure.message)
         let key = SignatureKey(skip: failure.phase == .skip, exceptionType: failure.exceptionType, firstLine: firstLine)
         let signature: Signature
         if let cached = signatureCache[key] {
@@ -270,11 +270,6 @@ public struct TriageAccumulator {
             for slot in other.skipFileOrder[n] { noteSkipFile(reasonSlot: at, fileSlot: fileSlots[slot]) }
             noteHidden(reasonSlot: at, skip.hides)
         }
-    }
-
-    static func firstLine(_ message: String) -> String {
-        guard let newline = message.firstIndex(of: "\n") else { return message }
-        return String(message[..<newline])
     }
 
     /// The clusters, ranked: failures first by tests affected, then call sites; skips last.

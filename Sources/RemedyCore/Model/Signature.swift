@@ -163,7 +163,8 @@ public struct SignatureMaker: Sendable {
 
     /// The message up to its first line end, as splitting its Characters at "\n" gives it
     /// (frozen with v1): found as a byte; a "\r\n" (one Character, not split there) is left
-    /// to the Character split.
+    /// to the Character split. Also a cause's message and its signature cache's key
+    /// (`TriageAccumulator`).
     static func firstLine(_ message: String) -> String {
         let bytes = message.utf8
         guard let newline = bytes.firstIndex(of: 10) else { return message }

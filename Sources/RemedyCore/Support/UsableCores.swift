@@ -43,13 +43,12 @@ public enum UsableCores {
         var count = 0
         // The range being read: its numbers so far, and the one being read (nil: none yet).
         var bounds: [Int] = [], number: Int? = nil, blankAfter = false
-        func endNumber() -> Bool {
-            guard let value = number else { return true }
+        func endNumber() {
+            guard let value = number else { return }
             bounds.append(value); number = nil; blankAfter = false
-            return true
         }
         func endRange() -> Bool {
-            _ = endNumber()
+            endNumber()
             defer { bounds = [] }
             switch bounds.count {
             case 0: return true // an empty range (",,"), as a split leaves it out
@@ -67,7 +66,7 @@ public enum UsableCores {
                 if number != nil { blankAfter = true }
             case UInt8(ascii: "-"):
                 guard number != nil else { return nil }
-                _ = endNumber()
+                endNumber()
             case UInt8(ascii: ","):
                 guard endRange() else { return nil }
             default:
