@@ -44,6 +44,8 @@ let package = Package(
             name: "CPrefetch",
             path: "Sources/CPrefetch"
         ),
+        // Starting a thread on another core than its maker's (C: the GNU affinity calls).
+        .target(name: "CCorePlacement"),
         .systemLibrary(
             name: "CPCRE2",
             path: "Sources/CPCRE2",
@@ -53,6 +55,7 @@ let package = Package(
         .target(
             name: "RemedyCore",
             dependencies: [
+                "CCorePlacement",
                 "CPCRE2",
                 "CPrefetch",
                 .product(name: "Yams", package: "Yams"),

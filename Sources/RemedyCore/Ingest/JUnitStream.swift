@@ -118,7 +118,7 @@ public struct JUnitStream: Sendable {
                     // The second core reads with its own copy of the dialect (its own caches).
                     let secondStream = JUnitStream(dialect: dialect.independentCopy())
                     let shared = UnsafeSendable((self, secondStream, p, share, empty, holdSkips, first, reads, release))
-                    DispatchQueue.concurrentPerform(iterations: 2) { reader in
+                    TwoCores.perform { reader in
                         let (firstStream, secondStream, p, share, empty, holdSkips, first, reads, release) = shared.value
                         let stream = reader == 0 ? firstStream : secondStream
                         firstStream.prepareReader?()
@@ -152,7 +152,7 @@ public struct JUnitStream: Sendable {
         // The parts (a test id per failure, every file's path) are freed on another core
         // while this one goes on.
         let merged = UnsafeSendable(consume parts)
-        DispatchQueue.global().async { _ = merged }
+        TwoCores.inBackground { _ = merged }
         return read
     }
 

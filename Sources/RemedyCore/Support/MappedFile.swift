@@ -32,7 +32,7 @@ public final class MappedFile: @unchecked Sendable {
     /// them is otherwise part of ending the process (0.7 ms for 18 MB), after the output.
     /// (Read again, the pages come back from the file.)
     public func releaseInBackground() {
-        DispatchQueue.global().async { self.release(0..<self.count) }
+        TwoCores.inBackground { self.release(0..<self.count) }
     }
 
     /// Gives back the whole pages inside `range`: they will not be read again.

@@ -25,7 +25,7 @@ enum TwoWaySplit {
         order.withUnsafeBufferPointer { order in
             withoutActuallyEscaping(body) { body in
                 let shared = UnsafeSendable((order, split, body))
-                DispatchQueue.concurrentPerform(iterations: 2) { side in
+                TwoCores.perform { side in
                     let (order, split, body) = shared.value
                     for k in side == 0 ? 0..<split : split..<order.count { body(order[k]) }
                 }
