@@ -6,7 +6,7 @@ import RemedyGit
 /// `remedy demo`: the whole workflow on the embedded sample project, modelled on the
 /// seed: copied to a new git repository, its failing suite run and triaged, and every
 /// finding fixed, verified and published as a branch — or kept as an unverified candidate.
-struct DemoCommand: AsyncParsableCommand {
+struct DemoCommand: InPlaceCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the whole workflow on the embedded sample project, in a new temporary repository.")
@@ -20,7 +20,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text, markdown or json.")
     var format: ReportFormat = .text
 
-    func run() async throws {
+    func runHere() async throws {
         let folder: String
         if let dir {
             folder = URL(fileURLWithPath: dir).standardizedFileURL.path

@@ -5,7 +5,7 @@ import RemedyPython
 
 /// `remedy explain LOG --rule ID | --test ID`: why a rule did or did not match — every rule
 /// considered, the field that failed or the bindings, and the strategy that would run.
-struct ExplainCommand: AsyncParsableCommand {
+struct ExplainCommand: InPlaceCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Explain why a rule matches a failure or not.")
@@ -45,7 +45,7 @@ struct ExplainCommand: AsyncParsableCommand {
         var parameters: [String: String]?
     }
 
-    func run() async throws {
+    func runHere() async throws {
         let root = URL(fileURLWithPath: repo).standardizedFileURL.path
         let pack = PythonPack(root: root)
         let run = await probe.reveal(try pack.logReader.read(paths: logs), pack: pack, root: root)

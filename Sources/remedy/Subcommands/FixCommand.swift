@@ -6,7 +6,7 @@ import RemedyPython
 
 /// `remedy fix [LOG...] --repo DIR`: the whole workflow — each finding tried in its own
 /// worktree, verified by rerunning its tests, and published only when fixed.
-struct FixCommand: AsyncParsableCommand {
+struct FixCommand: InPlaceCommand {
     static let configuration = CommandConfiguration(
         commandName: "fix",
         abstract: "Fix what the logs (or a fresh test run) show, verify each fix by rerunning the tests, and publish it.")
@@ -63,7 +63,7 @@ struct FixCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    func runHere() async throws {
         let session = try FixSession(repo: run.repo, runOptions: run, common: common) { configuration in
             var options = FixOptions()
             options.mode = mode ?? configuration.mode ?? .branch

@@ -3,7 +3,7 @@ import Foundation
 import RemedyCore
 
 /// `remedy plan [LOG...] --repo DIR`: the findings and their candidate diffs; changes nothing.
-struct PlanCommand: AsyncParsableCommand {
+struct PlanCommand: InPlaceCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show each finding with its candidate patch; runs no fix and changes nothing.")
@@ -14,7 +14,7 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var run: RunOptions
     @OptionGroup var common: CommonOptions
 
-    func run() async throws {
+    func runHere() async throws {
         let session = try FixSession(repo: run.repo, runOptions: run, common: common)
         let runID = FixWorkflow.newRunID()
         let testRun = try await session.testRun(logs: logs, runID: runID)

@@ -31,7 +31,7 @@ struct PlaybooksCommand: ParsableCommand {
         }
     }
 
-    struct Test: AsyncParsableCommand {
+    struct Test: InPlaceCommand {
         static let configuration = CommandConfiguration(
             commandName: "test",
             abstract: "Run the examples beside each rule: match, apply the first strategy that applies, compare with after/, apply again.")
@@ -39,7 +39,7 @@ struct PlaybooksCommand: ParsableCommand {
         @Option(name: .long, help: "text or json.") var format: ReportFormat = .text
         @Option(name: .long, help: ArgumentHelp("The Python the probe uses for examples with skipped tests.", valueName: "PATH")) var python: String = "python3"
 
-        func run() async throws {
+        func runHere() async throws {
             let pack = PythonPack()
             let roots = folders.isEmpty ? [try Embedded.playbooksFolder()] : folders
             let rules = try PlaybookLoader(actions: pack.actionRegistry).load(folders: roots)
@@ -60,7 +60,7 @@ struct PlaybooksCommand: ParsableCommand {
         }
     }
 
-    struct New: AsyncParsableCommand {
+    struct New: InPlaceCommand {
         static let configuration = CommandConfiguration(
             commandName: "new",
             abstract: "Start a rule from a real failure: the rule file and an example (log, before/, after/) beside it.")
@@ -76,7 +76,7 @@ struct PlaybooksCommand: ParsableCommand {
             }
         }
 
-        func run() async throws {
+        func runHere() async throws {
             let root = URL(fileURLWithPath: repo).standardizedFileURL.path
             let pack = PythonPack(root: root)
             let run = await (try ProbeOptions.parse([])).reveal(try pack.logReader.read(path: log), pack: pack, root: root)

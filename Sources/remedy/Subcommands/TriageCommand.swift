@@ -5,7 +5,7 @@ import RemedyCore
 import RemedyPython
 
 /// `remedy triage LOG...`: the seed-style report of one or more logs.
-struct TriageCommand: AsyncParsableCommand {
+struct TriageCommand: InPlaceCommand {
     static let configuration = CommandConfiguration(
         commandName: "triage",
         abstract: "Report a test run: suites, rates, root causes ranked by impact, affected files with call counts.")
@@ -24,7 +24,7 @@ struct TriageCommand: AsyncParsableCommand {
         if logs.isEmpty { throw ValidationError("give at least one log file (or - for standard input)") }
     }
 
-    func run() async throws {
+    func runHere() async throws {
         let root = PathText.standardized(repo)
         let pack = PythonPack(root: root)
         // JUnit reports — one, or several merged into one run — are streamed, not built.
