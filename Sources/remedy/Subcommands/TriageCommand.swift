@@ -83,9 +83,9 @@ struct TriageCommand: InPlaceCommand {
             }
             skippedCases += leftover.skipped
             diagnostics += leftover.diagnostics
-            // On another core, while this one goes on; with one core, the ending process
-            // gives the pages back for less than a thread to do it.
-            if UsableCores.count > 1 || reports.count > 1 { file.releaseInBackground() }
+            // On another core, while this one goes on; with one core, or for a small report
+            // (under 1 MB), the ending process gives the pages back for less than a thread costs.
+            if file.count >= 1 << 20, UsableCores.count > 1 || reports.count > 1 { file.releaseInBackground() }
         }
         let skipped = await probe.reveal(TestRun(cases: skippedCases), pack: pack, root: root)
         for testCase in skipped.cases { accumulator.add(testCase) }
