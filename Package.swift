@@ -91,10 +91,12 @@ let package = Package(
             // Links to playbooks/ and demo/: inside the target's folder, so SwiftPM plans the
             // build again (and the embed plugin runs) when a file there is added or removed.
             exclude: ["Shipped"],
+            // The commands' async functions run where they are called (InPlaceCommand: on the
+            // main thread), not on a thread of the global pool.
+            swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")],
             // A release binary is linked at a fixed address (not position-independent): ld.so
             // then has none of the Swift runtime's and Foundation's 81,000 relative relocations
             // to apply, nor their pages to copy, at every start (0.6 ms of each command).
-            swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")],
             linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie"], .when(platforms: [.linux], configuration: .release))],
             plugins: ["RemedyEmbedPlugin"]
         ),
