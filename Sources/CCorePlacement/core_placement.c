@@ -18,11 +18,13 @@ typedef struct {
     cpu_set_t allowed;
     int placed;
     int idle;
+    remedy_placement *placement;
 } remedy_placed_start;
 
 static void *remedy_placed_trampoline(void *argument) {
     remedy_placed_start start = *(remedy_placed_start *)argument;
     free(argument);
+    if (start.placement) start.placement->first = sched_getcpu();
     // Placed: from here on free to move within what the process may use.
     if (start.placed) pthread_setaffinity_np(pthread_self(), sizeof start.allowed, &start.allowed);
     // Background work gives way at once to any other thread that wants its CPU.
@@ -34,19 +36,22 @@ static void *remedy_placed_trampoline(void *argument) {
     return 0;
 }
 
-int remedy_start_elsewhere(pthread_t *thread, void (*body)(void *), void *context) {
+int remedy_start_elsewhere(pthread_t *thread, void (*body)(void *), void *context, remedy_placement *placement) {
     remedy_placed_start *start = (remedy_placed_start *)malloc(sizeof *start);
     if (!start) return -1;
     start->body = body;
     start->context = context;
     start->placed = 0;
     start->idle = thread == NULL;
+    start->placement = placement;
+    if (placement) *placement = (remedy_placement){-1, -1};
     pthread_attr_t attributes;
     pthread_attr_init(&attributes);
     if (!thread) pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
     if (sched_getaffinity(0, sizeof start->allowed, &start->allowed) == 0) {
         cpu_set_t elsewhere = start->allowed;
         int here = sched_getcpu();
+        if (placement) placement->maker = here;
         if (here >= 0 && here < CPU_SETSIZE) CPU_CLR(here, &elsewhere);
         if (CPU_COUNT(&elsewhere) > 0 && pthread_attr_setaffinity_np(&attributes, sizeof elsewhere, &elsewhere) == 0) start->placed = 1;
     }

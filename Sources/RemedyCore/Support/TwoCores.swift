@@ -13,21 +13,30 @@ enum TwoCores {
     /// Runs `body(0)` here and `body(1)` on another core, and returns when both are done.
     /// If no thread can be started, both run here in turn.
     static func perform(_ body: (Int) -> Void) {
+        _ = performSeen(body)
+    }
+
+    /// `perform`, and where the second half's thread was started: the CPU this thread ran
+    /// on then and the one the new thread first ran on (nil: not known, or not started).
+    static func performSeen(_ body: (Int) -> Void) -> (maker: Int, first: Int)? {
         #if os(Linux)
-        withoutActuallyEscaping(body) { body in
+        return withoutActuallyEscaping(body) { body in
             let half = Unmanaged.passRetained(Work { body(1) })
             defer { half.release() }
             var thread = pthread_t()
-            guard remedy_start_elsewhere(&thread, Work.run, half.toOpaque()) == 0 else {
+            var placement = remedy_placement()
+            guard remedy_start_elsewhere(&thread, Work.run, half.toOpaque(), &placement) == 0 else {
                 body(0)
                 body(1)
-                return
+                return nil
             }
             body(0)
             pthread_join(thread, nil)
+            return placement.maker < 0 || placement.first < 0 ? nil : (Int(placement.maker), Int(placement.first))
         }
         #else
         DispatchQueue.concurrentPerform(iterations: 2, execute: body)
+        return nil
         #endif
     }
 
@@ -35,7 +44,7 @@ enum TwoCores {
     static func inBackground(_ work: @escaping @Sendable () -> Void) {
         #if os(Linux)
         let box = Unmanaged.passRetained(Work(work))
-        if remedy_start_elsewhere(nil, Work.runOnce, box.toOpaque()) != 0 {
+        if remedy_start_elsewhere(nil, Work.runOnce, box.toOpaque(), nil) != 0 {
             box.release()
             work()
         }
